@@ -1,0 +1,74 @@
+/**
+ * The one error type. Run-level problems throw it; per-document problems never do
+ * (they become result records). The CLI maps `exitCode` once, in src/cli/main.ts.
+ * Exit codes are the contract of SPEC §14.
+ */
+export const ExitCode = {
+  ok: 0,
+  someFailed: 1,
+  usage: 2,
+  gate: 3,
+  provider: 4,
+  interrupted: 130,
+} as const;
+
+export type ErrorCode =
+  | 'usage'
+  | 'config'
+  | 'input'
+  | 'cache'
+  | 'ledger'
+  | 'budget'
+  | 'gate'
+  | 'auth'
+  | 'model-not-found'
+  | 'not-available'
+  | 'interrupted'
+  | 'internal';
+
+const exitFor: Record<ErrorCode, number> = {
+  usage: ExitCode.usage,
+  config: ExitCode.usage,
+  input: ExitCode.usage,
+  cache: ExitCode.usage,
+  ledger: ExitCode.usage,
+  'not-available': ExitCode.usage,
+  budget: ExitCode.gate,
+  gate: ExitCode.gate,
+  auth: ExitCode.provider,
+  'model-not-found': ExitCode.provider,
+  interrupted: ExitCode.interrupted,
+  internal: 1,
+};
+
+export class LlmbatchError extends Error {
+  readonly code: ErrorCode;
+  readonly exitCode: number;
+  readonly hint?: string;
+
+  constructor(code: ErrorCode, message: string, hint?: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'LlmbatchError';
+    this.code = code;
+    this.exitCode = exitFor[code];
+    this.hint = hint;
+  }
+}
+
+export const isLlmbatchError = (e: unknown): e is LlmbatchError => e instanceof LlmbatchError;
+
+const SECRET_PATTERNS: RegExp[] = [
+  /\bsk-[A-Za-z0-9_\-]{8,}/g,
+  /\b(Bearer)\s+[A-Za-z0-9._\-~+/]{8,}=*/gi,
+  /\b(api[_-]?key["']?\s*[:=]\s*["']?)[A-Za-z0-9._\-]{8,}/gi,
+];
+
+/** Redact anything that looks like a key. `extra` holds the literal secrets in use (the API key). */
+export function redact(text: string, extra: readonly string[] = []): string {
+  let out = text;
+  for (const s of extra) if (s && s.length >= 4) out = out.split(s).join('[REDACTED]');
+  out = out.replace(SECRET_PATTERNS[0], 'sk-[REDACTED]');
+  out = out.replace(SECRET_PATTERNS[1], '$1 [REDACTED]');
+  out = out.replace(SECRET_PATTERNS[2], '$1[REDACTED]');
+  return out;
+}
