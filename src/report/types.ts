@@ -1,0 +1,129 @@
+/**
+ * The data shapes every report is a pure reduction into, and every renderer reads.
+ * Key names are the contract of SPEC §15 (keys may be added, never renamed).
+ */
+
+/** One request outcome, as the engine emits it and the ledger stores it. */
+export interface UsageRecord {
+  id: string;
+  model: string;
+  prompt: string;
+  status: 'ok' | 'error';
+  cached: boolean;
+  input_tokens: number;
+  output_tokens: number;
+  cached_input_tokens: number;
+  /** null when the model's price is unknown. */
+  cost_usd: number | null;
+  /** What a cache hit would have cost to send (0 for misses). null when unknown. */
+  saved_usd: number | null;
+  latency_ms: number;
+  attempts: number;
+  chunks: number;
+  error_code?: string | null;
+  /** Tokens of the document before/after compression (equal when no compression). */
+  doc_tokens_before?: number;
+  doc_tokens_after?: number;
+}
+
+export interface ModelTotals {
+  model: string;
+  documents: number;
+  input_tokens: number;
+  output_tokens: number;
+  cost_usd: number | null;
+}
+
+export interface RunReport {
+  run_id: string;
+  command: string;
+  started_at: string;
+  finished_at: string;
+  duration_ms: number;
+  interrupted: boolean;
+  documents: { total: number; done: number; failed: number; skipped: number; cached: number };
+  tokens: { input: number; output: number; cached_input: number; before_compression: number; after_compression: number };
+  cost_usd: number | null;
+  saved_usd: number | null;
+  latency_ms: { p50: number; p95: number; max: number };
+  throughput: { documents_per_s: number; tokens_per_s: number };
+  models: ModelTotals[];
+  skipped: { path: string; reason: string }[];
+  /** The first failures (at most 20), for the human summary. */
+  failures: { id: string; error: string }[];
+  warnings: string[];
+}
+
+export interface EstimateModel {
+  model: string;
+  documents: number;
+  input_tokens: number;
+  /** Input tokens of the documents before compression (equal to the document tokens when none). */
+  input_tokens_before_compression: number;
+  output_tokens_estimate: number;
+  cost_usd: { low: number | null; high: number | null };
+  /** Documents whose prompt + max output do not fit the model's context window. */
+  over_context: number;
+  over_context_ids: string[];
+  /** false when the token counts are an estimate (non-OpenAI tokenizer). */
+  exact: boolean;
+  price_known: boolean;
+}
+
+export interface EstimateResult {
+  documents: number;
+  skipped: { path: string; reason: string }[];
+  errors: { id: string; message: string }[];
+  prompt: string | null;
+  compress: string;
+  models: EstimateModel[];
+  largest: { id: string; tokens: number }[];
+  by_file?: { id: string; tokens: number; cost_usd: Record<string, number | null> }[];
+  output_estimate: { method: 'fill-ratio' | 'ledger'; fill_ratio?: number; samples?: number };
+  warnings: string[];
+}
+
+export interface CompareVariant {
+  name: string;
+  prompt: string;
+  model: string;
+  compress: string;
+  documents: number;
+  input_tokens: number;
+  input_tokens_before_compression: number;
+  output_tokens: number;
+  /** Where output tokens come from: measured (live), the ledger's history, or max tokens × fill ratio. */
+  output_source: 'measured' | 'ledger' | 'fill-ratio';
+  output_samples: number;
+  cost_usd: number | null;
+  cost_low: number | null;
+  cost_high: number | null;
+  cost_per_1k_docs: number | null;
+  delta_tokens_pct: number | null;
+  delta_cost_pct: number | null;
+  latency_ms: { p50: number; p95: number } | null;
+  /** Mean ROUGE-L F1 of this variant's outputs against the baseline's, per document. */
+  similarity: number | null;
+  similarity_worst: number | null;
+  /** Live only: how far the offline estimate was from the measured numbers (percent, signed). */
+  estimate_error_pct: { input_tokens: number | null; output_tokens: number | null; cost: number | null } | null;
+  /** Live only: every request latency, for the distribution chart. */
+  latencies?: number[];
+  failed: number;
+}
+
+export interface Gate {
+  name: string;
+  passed: boolean;
+  reason: string;
+}
+
+export interface CompareResult {
+  baseline: string;
+  live: boolean;
+  documents: number;
+  skipped: { path: string; reason: string }[];
+  variants: CompareVariant[];
+  gates: Gate[];
+  notes: string[];
+}
