@@ -4,6 +4,8 @@ export interface Document {
   id: string;
   /** The source file, relative to its input root (POSIX separators); `-` for stdin. */
   path: string;
+  /** Absolute path of the source file (absent for stdin). */
+  source?: string;
   text: string;
   /** Record fields (JSONL/CSV/JSON records), for `{{field.NAME}}`. */
   fields?: Record<string, unknown>;

@@ -21,6 +21,8 @@ export interface UsageRecord {
   attempts: number;
   chunks: number;
   error_code?: string | null;
+  /** Human-readable error message for failed records (already redacted). */
+  error?: string | null;
   /** Tokens of the document before/after compression (equal when no compression). */
   doc_tokens_before?: number;
   doc_tokens_after?: number;
@@ -126,4 +128,6 @@ export interface CompareResult {
   variants: CompareVariant[];
   gates: Gate[];
   notes: string[];
+  /** Offline: the fill ratio behind 'fill-ratio' output estimates (max output tokens × ratio). */
+  fill_ratio?: number;
 }

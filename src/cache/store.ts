@@ -1,0 +1,168 @@
+/**
+ * The completion cache: keyv over SQLite. Only successful completions are stored, with their
+ * usage, finish reason and time; never an error, never a secret. Writes are buffered and
+ * flushed as one statement (every 100 ms or 256 entries, and on close) because a transaction
+ * per completion caps a run at a few hundred completions a second.
+ */
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Keyv from 'keyv';
+import { LlmbatchError } from '../errors.js';
+import type { CompletionUsage } from '../providers/types.js';
+import { BatchingSqliteStore } from './sqlite-store.js';
+
+export interface CachedCompletion {
+  content: string;
+  finish_reason: string | null;
+  usage: CompletionUsage;
+  model: string;
+  /** Epoch ms when the answer was received. */
+  created_at: number;
+  latency_ms: number;
+}
+
+export interface CacheStats {
+  path: string;
+  entries: number;
+  bytes: number;
+  oldest: string | null;
+  newest: string | null;
+}
+
+const FLUSH_MS = 100;
+const FLUSH_SIZE = 256;
+
+/** Create the folder 0700 and the file 0600 before SQLite touches them. */
+export function ensurePrivateFile(path: string): void {
+  const dir = dirname(path);
+  if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
+  else if ((statSync(path).mode & 0o077) !== 0) chmodSync(path, 0o600);
+}
+
+export function corruptError(kind: 'cache' | 'ledger', path: string, e: unknown): LlmbatchError {
+  const code = (e as { code?: string }).code ?? 'error';
+  const what = kind === 'cache' ? 'it only holds cached answers, or run with --no-cache' : 'it only holds run history for reports';
+  return new LlmbatchError(kind, `The ${kind} file ${path} is not a readable SQLite database (${code}: ${(e as Error).message?.split('\n')[0]})`,
+    `Move it aside (mv '${path}' '${path}.bad') or delete it — ${what}.`);
+}
+
+export class CompletionCache {
+  private pending: { key: string; value: CachedCompletion; ttl?: number }[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> = Promise.resolve();
+
+  private constructor(
+    readonly path: string,
+    private readonly keyv: Keyv<CachedCompletion>,
+    private readonly store: BatchingSqliteStore,
+    private readonly ttlMs?: number,
+  ) {}
+
+  static async open(path: string, opts: { ttlMs?: number } = {}): Promise<CompletionCache> {
+    if (/^rediss?:\/\//.test(path)) {
+      throw new LlmbatchError('not-available', 'A Redis cache (--cache redis://…) is not available yet in this version', 'Use a cache file path, or --no-cache.');
+    }
+    try {
+      ensurePrivateFile(path);
+    } catch (e) {
+      throw new LlmbatchError('cache', `Cannot create the cache file ${path}: ${(e as NodeJS.ErrnoException).code ?? e}`, 'Pass --cache with a writable path, or --no-cache.');
+    }
+    const store = new BatchingSqliteStore({ uri: `sqlite://${path}`, table: 'completions', busyTimeout: 10_000 });
+    store.on('error', () => {}); // surfaced through init() below
+    try {
+      await store.init();
+    } catch (e) {
+      await store.disconnect().catch(() => {});
+      throw corruptError('cache', path, e);
+    }
+    const keyv = new Keyv<CachedCompletion>({ store, namespace: 'llmbatch', throwOnErrors: true });
+    keyv.on('error', () => {});
+    return new CompletionCache(path, keyv, store, opts.ttlMs);
+  }
+
+  async get(key: string): Promise<CachedCompletion | undefined> {
+    const hit = this.pending.find((p) => p.key === key);
+    if (hit) return hit.value;
+    return (await this.keyv.get(key)) ?? undefined;
+  }
+
+  async getMany(keys: string[]): Promise<(CachedCompletion | undefined)[]> {
+    if (keys.length === 0) return [];
+    const rows = await this.keyv.getMany(keys);
+    return rows.map((r) => r ?? undefined);
+  }
+
+  /** Buffered; durable after the next flush (≤ 100 ms) or close(). */
+  put(key: string, value: CachedCompletion): void {
+    this.pending.push({ key, value, ttl: this.ttlMs });
+    if (this.pending.length >= FLUSH_SIZE) void this.flush();
+    else this.timer ??= setTimeout(() => void this.flush(), FLUSH_MS);
+  }
+
+  flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length) this.flushing = this.flushing.then(() => this.keyv.setMany(batch).then(() => undefined));
+    return this.flushing;
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+    await this.store.disconnect();
+  }
+
+  async stats(): Promise<CacheStats> {
+    await this.flush();
+    let oldest = Infinity;
+    let newest = 0;
+    let bytes = 0;
+    const rows = await this.store.rows();
+    for (const r of rows) {
+      bytes += r.key.length + r.value.length;
+      const at = createdAt(r.value);
+      if (at !== null) {
+        oldest = Math.min(oldest, at);
+        newest = Math.max(newest, at);
+      }
+    }
+    return {
+      path: this.path, entries: rows.length, bytes: statSync(this.path).size,
+      oldest: rows.length && oldest !== Infinity ? new Date(oldest).toISOString() : null,
+      newest: newest ? new Date(newest).toISOString() : null,
+    };
+  }
+
+  async clear(): Promise<number> {
+    const n = (await this.store.rows()).length;
+    await this.keyv.clear();
+    await this.store.vacuum();
+    return n;
+  }
+
+  /** Delete entries answered before `olderThanMs` ago (and expired ones). */
+  async prune(olderThanMs: number, now = Date.now()): Promise<number> {
+    await this.flush();
+    const doomed: string[] = [];
+    for (const r of await this.store.rows()) {
+      const at = createdAt(r.value);
+      const expires = expiresAt(r.value);
+      if (at === null || now - at > olderThanMs || (expires !== null && expires < now)) doomed.push(r.key);
+    }
+    await this.store.deleteKeys(doomed);
+    if (doomed.length) await this.store.vacuum();
+    return doomed.length;
+  }
+}
+
+function parse(value: string): { value?: { created_at?: number }; expires?: number } | null {
+  try {
+    return JSON.parse(value);
+  } catch {
+    return null;
+  }
+}
+const createdAt = (v: string) => parse(v)?.value?.created_at ?? null;
+const expiresAt = (v: string) => parse(v)?.expires ?? null;

@@ -1,0 +1,96 @@
+import type { Command } from 'commander';
+import { readInputs } from '../../documents/index.js';
+import { LlmbatchError, ExitCode } from '../../errors.js';
+import { ModelRegistry } from '../../models/index.js';
+import { resolvePrompt } from '../../prompt/index.js';
+import { openStores, makeProvider, requireKey } from './services.js';
+import { planRun } from '../../plan/run-plan.js';
+import { runBatch } from '../../engine/runner.js';
+import { renderEstimate } from '../render/estimate.js';
+import { renderRunReport } from '../render/run-report.js';
+import { createProgress } from '../render/progress.js';
+import { inputOptions, setup, warn, writeStdout } from './shared.js';
+import { bufferedStdin, interruptSignal, sinkFor } from './run-io.js';
+import { saveReport } from './report-file.js';
+import { formatUsd } from '../render/format.js';
+
+export default async function runCommand(cmd: Command, inputs: string[]): Promise<void> {
+  const { cli, settings } = setup(cmd);
+  const isSummarize = cmd.name() === 'summarize';
+  if (settings.queue) throw new LlmbatchError('not-available', 'Distributed mode (--queue) is not available yet in this version', 'Run without --queue.');
+  const promptSpec = settings.prompts[0] ?? (isSummarize ? 'summarize' : undefined);
+  if (!promptSpec) throw new LlmbatchError('usage', 'run needs a prompt: -p NAME|FILE', 'Built-ins: summarize, bullets, extract-json. Or use: llmbatch summarize <inputs…>');
+  if (settings.prompts.length > 1) throw new LlmbatchError('usage', 'run takes one prompt', 'To compare prompts, use: llmbatch compare … -p A -p B');
+  const prompt = resolvePrompt(promptSpec, { configPrompts: settings.configPrompts, cwd: settings.cwd, system: settings.system });
+  if (settings.models.length > 1) throw new LlmbatchError('usage', 'run takes one model', 'Use --route to send documents to several models, or compare -m A,B.');
+  const model = settings.modelIsDefault && prompt.model ? prompt.model : settings.models[0];
+  const registry = new ModelRegistry(settings.modelOverrides);
+  const lookup = registry.get(model);
+  if (!lookup.known) warn(cli, `Model "${model}" is not in the registry: its cost is unknown (?). Add it under "models:" in the config to price it.`);
+  if (!settings.dryRun) requireKey(settings);
+
+  const stdin = await bufferedStdin(inputs);
+  const items = () => readInputs(inputs, { ...inputOptions(settings, cli), stdin });
+  const { cache, ledger } = await openStores(settings, { ledger: !settings.dryRun });
+  const provider = await makeProvider(settings, settings.dryRun);
+  try {
+    if (settings.dryRun || settings.budget !== undefined) {
+      const plan = await planRun({ items: items(), prompt, model, temperature: settings.temperature, maxOutputTokens: settings.maxOutputTokens, fillRatio: settings.fillRatio, registry, cache, server: provider.id });
+      if (settings.dryRun) {
+        for (const s of plan.skipped) warn(cli, `skipped ${s.path}: ${s.reason}`);
+        const fmt = (settings.format ?? 'table') as 'table' | 'json' | 'md' | 'csv';
+        writeStdout(cli, renderEstimate(plan, fmt, { color: cli.colorOut.level > 0 }));
+        if (fmt !== 'json' && !cli.quiet) cli.stderr.write(`dry run: nothing sent; ${plan.cached} of ${plan.documents} documents would come from the cache (free)\n`);
+        return;
+      }
+      if (plan.upper_bound_usd === null) {
+        throw new LlmbatchError('budget', `Cannot check --budget: the price of ${model} is unknown`, 'Add its prices under "models:" in the config, or drop --budget.');
+      }
+      if (plan.upper_bound_usd > settings.budget!) {
+        throw new LlmbatchError('budget', `Estimated cost up to ${formatUsd(plan.upper_bound_usd)} exceeds --budget ${formatUsd(settings.budget!)}; nothing was sent`,
+          `${plan.models[0].documents} documents to send (${plan.cached} cached). Raise --budget, lower --max-output-tokens, or compress with --compress.`);
+      }
+    }
+
+    const sink = sinkFor(settings.out, cli, prompt.response_format === 'json');
+    const progress = createProgress(cli.stderr, { quiet: cli.quiet, tty: Boolean(cli.stderr.isTTY) });
+    const interrupt = interruptSignal(cli);
+    let outcome;
+    try {
+      outcome = await runBatch(
+        {
+          items: items(), prompt, model, temperature: settings.temperature, maxOutputTokens: settings.maxOutputTokens,
+          concurrency: settings.concurrency, rpm: settings.rpm, tpm: settings.tpm, retries: settings.retries,
+          timeoutMs: settings.timeoutMs, graceMs: settings.graceMs, budget: settings.budget, signal: interrupt.signal,
+          secrets: cli.secrets, command: commandLine(),
+        },
+        {
+          provider, registry, cache, ledger, sink,
+          onEvent: (e) => {
+            if (e.type === 'progress') progress.update(e.progress);
+            else if (e.type === 'concurrency' && cli.debug) cli.stderr.write(`concurrency → ${e.value}\n`);
+          },
+        },
+      );
+    } finally {
+      progress.stop();
+      interrupt.dispose();
+    }
+    await sink.close(true);
+    const { report, status, fatal } = outcome;
+    if (!cli.quiet || fatal) {
+      if (!fatal) cli.stderr.write(renderRunReport(report, 'text', { color: cli.colorErr.level > 0 }));
+    }
+    if (settings.report) await saveReport(settings.report, report);
+    if (fatal) throw fatal;
+    process.exitCode = status === 'interrupted' ? ExitCode.interrupted : status === 'budget' ? ExitCode.gate : report.documents.failed > 0 ? ExitCode.someFailed : ExitCode.ok;
+  } finally {
+    await cache?.close();
+    await ledger?.close();
+  }
+}
+
+/** The command as typed, for the ledger (the key is never on the command line). */
+function commandLine(): string {
+  return ['llmbatch', ...process.argv.slice(2)].join(' ');
+}

@@ -1,0 +1,35 @@
+/** Opening what a run talks to: the cache, the ledger, the provider (lazily loaded). */
+import { CompletionCache } from '../../cache/index.js';
+import type { Settings } from '../../config/index.js';
+import { LlmbatchError } from '../../errors.js';
+import { Ledger } from '../../ledger/index.js';
+import type { Provider } from '../../providers/types.js';
+
+export async function openStores(settings: Settings, opts: { ledger: boolean }): Promise<{ cache: CompletionCache | null; ledger: Ledger | null }> {
+  const cache = settings.cache === false ? null : await CompletionCache.open(settings.cache, { ttlMs: settings.cacheTtlMs });
+  try {
+    const ledger = opts.ledger ? await Ledger.open(settings.ledgerPath) : null;
+    return { cache, ledger };
+  } catch (e) {
+    await cache?.close();
+    throw e;
+  }
+}
+
+const isOpenAI = (url: string) => /^https:\/\/api\.openai\.com(\/|$)/.test(url);
+
+export function requireKey(settings: Settings): void {
+  if (!settings.apiKey && isOpenAI(settings.baseUrl)) {
+    throw new LlmbatchError('usage', `No API key: set ${settings.apiKeyEnv}`, 'Or pass --base-url (or OPENAI_BASE_URL) for a local server that needs none, e.g. http://localhost:11434/v1 for Ollama.');
+  }
+}
+
+/** The provider; for a dry run, only its identity (cache keys need the server's origin). */
+export async function makeProvider(settings: Settings, dryRun: boolean): Promise<Provider> {
+  const id = new URL(settings.baseUrl).origin + new URL(settings.baseUrl).pathname.replace(/\/+$/, '');
+  if (dryRun) {
+    return { id, complete: () => Promise.reject(new Error('dry run: nothing is sent')) };
+  }
+  const { createOpenAIProvider } = await import('../../providers/openai.js');
+  return createOpenAIProvider({ baseUrl: settings.baseUrl, apiKey: settings.apiKey, timeoutMs: settings.timeoutMs });
+}

@@ -1,0 +1,39 @@
+import type { Command } from 'commander';
+import { resolveSettings, type Settings } from '../../config/index.js';
+import { makeCli, rememberSecrets, type Cli } from '../context.js';
+import type { InputOptions } from '../../documents/types.js';
+
+export interface Setup {
+  cli: Cli;
+  settings: Readonly<Settings>;
+  flags: Record<string, unknown>;
+}
+
+/** Flags (with globals) → the CLI context and the one resolved settings object. */
+export function setup(cmd: Command): Setup {
+  const flags = cmd.optsWithGlobals() as Record<string, unknown>;
+  const cli = makeCli(flags);
+  const settings = resolveSettings(flags, cli.env, cli.cwd);
+  rememberSecrets(cli, settings);
+  return { cli, settings, flags };
+}
+
+export function inputOptions(settings: Settings, cli: Cli): InputOptions {
+  return {
+    include: settings.include,
+    exclude: settings.exclude,
+    textField: settings.textField,
+    idField: settings.idField,
+    cwd: settings.cwd,
+    stdin: process.stdin,
+  };
+}
+
+/** Warnings go to stderr unless --quiet. */
+export function warn(cli: Cli, message: string): void {
+  if (!cli.quiet) cli.stderr.write(`${cli.colorErr.yellow('warning:')} ${message}\n`);
+}
+
+export function writeStdout(cli: Cli, text: string): void {
+  cli.stdout.write(text.endsWith('\n') ? text : text + '\n');
+}

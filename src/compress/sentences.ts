@@ -1,0 +1,142 @@
+/**
+ * Cuts a document into the units that extractive keeps or drops whole: code blocks, headings
+ * (with their underlines), table rows, and the sentences of paragraphs and list items. Hard-wrapped
+ * lines of one paragraph or list item are joined back into sentences; a new list item, heading,
+ * table row or directive always starts a new unit. Each unit records the break before it
+ * (0 space, 1 line, 2 blank line) so the kept ones can be put back together.
+ */
+import { isAdornment, paragraphs, scanBlocks, toLines } from './blocks.js';
+
+export type Break = 0 | 1 | 2;
+export interface Atom {
+  text: string;
+  breakBefore: Break;
+  kind: 'code' | 'heading' | 'text';
+}
+
+const LIST_ITEM = /^\s*(?:[-*+•]|\d{1,9}[.)]|[a-zA-Z][.)]|#\.)\s/;
+const OWN_LINE = /^\s*(?:\||\.\.\s|>|<)/;
+const ATX = /^\s{0,3}#{1,6}(?:\s|$)/;
+const RULER = /^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)+\|?\s*$/;
+
+const ABBREVIATIONS = new Set(('mr mrs ms dr prof sr jr st vs inc ltd co corp fig figs eq eqs no nos ' +
+  'vol vols pp ch sec secs approx dept est cf al jan feb mar apr jun jul aug sep sept oct nov dec ' +
+  'mt ft gen col rev viz resp ca op esp var ver').split(' '));
+const BOUNDARY = /[.!?…]+["'”’)\]*_]*\s+(?=[^\s\p{Ll}])|[。！？]+/gu;
+
+function isAbbreviation(text: string, dot: number): boolean {
+  let start = dot;
+  while (start > 0 && !/\s/.test(text[start - 1])) start--;
+  const word = text.slice(start, dot).replace(/^[^\p{L}\p{N}]+/u, '');
+  if (word === '') return false;
+  if (/^\p{L}$/u.test(word)) return true; // an initial: "J. Smith"
+  if (/^(?:\p{L}\.)+\p{L}$/u.test(word)) return true; // e.g, i.e, U.S
+  return ABBREVIATIONS.has(word.toLowerCase());
+}
+
+export function splitSentences(text: string): string[] {
+  const out: string[] = [];
+  let start = 0;
+  BOUNDARY.lastIndex = 0;
+  for (let m = BOUNDARY.exec(text); m; m = BOUNDARY.exec(text)) {
+    const end = m.index + m[0].trimEnd().length;
+    if (m[0][0] === '.' && m[0][1] !== '.' && isAbbreviation(text, m.index)) continue;
+    const s = text.slice(start, end).trim();
+    if (s) out.push(s);
+    start = m.index + m[0].length;
+  }
+  const rest = text.slice(start).trim();
+  if (rest) out.push(rest);
+  return out;
+}
+
+interface Item {
+  lines: string[];
+  kind: 'heading' | 'row' | 'text';
+}
+
+function items(lines: readonly string[], start: number, end: number): Item[] {
+  const out: Item[] = [];
+  let current: Item | undefined;
+  for (let i = start; i < end; i++) {
+    const line = lines[i];
+    const next = i + 1 < end ? lines[i + 1] : undefined;
+    if (isAdornment(line) && next !== undefined && !isAdornment(next) && i + 2 < end && isAdornment(lines[i + 2])) {
+      current = { lines: [line, next, lines[i + 2]], kind: 'heading' };
+      out.push(current);
+      current = undefined;
+      i += 2;
+      continue;
+    }
+    if (ATX.test(line) || (next !== undefined && !isAdornment(line) && isAdornment(next))) {
+      const heading: Item = { lines: ATX.test(line) ? [line] : [line, next!], kind: 'heading' };
+      out.push(heading);
+      if (heading.lines.length === 2) i++;
+      current = undefined;
+      continue;
+    }
+    if (current?.kind === 'row' && RULER.test(line)) {
+      current.lines.push(line);
+      continue;
+    }
+    if (OWN_LINE.test(line) || isAdornment(line)) {
+      current = { lines: [line], kind: /^\s*\|/.test(line) ? 'row' : 'text' };
+      out.push(current);
+      if (current.kind === 'text') current = undefined;
+      continue;
+    }
+    if (current && current.kind === 'text' && !LIST_ITEM.test(line)) {
+      current.lines.push(line);
+      continue;
+    }
+    current = { lines: [line], kind: 'text' };
+    out.push(current);
+  }
+  return out;
+}
+
+export function atoms(text: string): Atom[] {
+  const lines = toLines(text);
+  const out: Atom[] = [];
+  let lastLine = -1; // index just past the previous unit's last line
+  const breakTo = (line: number): Break => (out.length === 0 ? 0 : line > lastLine ? 2 : 1);
+  for (const block of scanBlocks(lines)) {
+    if (block.code) {
+      out.push({ text: lines.slice(block.start, block.end).join('\n'), breakBefore: breakTo(block.start), kind: 'code' });
+      lastLine = block.end;
+      continue;
+    }
+    for (const [ps, pe] of paragraphs(lines, block.start, block.end)) {
+      let first: Break = breakTo(ps);
+      for (const item of items(lines, ps, pe)) {
+        if (item.kind !== 'text') {
+          out.push({ text: item.lines.join('\n'), breakBefore: first, kind: item.kind === 'heading' ? 'heading' : 'text' });
+        } else {
+          const sentences = splitSentences(item.lines.join('\n'));
+          sentences.forEach((s, k) => out.push({ text: s, breakBefore: k === 0 ? first : 0, kind: 'text' }));
+        }
+        first = 1;
+      }
+      lastLine = pe;
+    }
+  }
+  return out;
+}
+
+const SEPARATOR = [' ', '\n', '\n\n'];
+
+/** Join kept atoms in document order; the break before each is the widest since the last kept. */
+export function assemble(all: readonly Atom[], keep: ArrayLike<number>): string {
+  let out = '';
+  let pending: Break = 0;
+  let any = false;
+  for (let i = 0; i < all.length; i++) {
+    const a = all[i];
+    if (a.breakBefore > pending) pending = a.breakBefore;
+    if (!keep[i]) continue;
+    out += (any ? SEPARATOR[pending] : '') + a.text;
+    any = true;
+    pending = 0;
+  }
+  return out;
+}

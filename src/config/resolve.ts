@@ -1,0 +1,210 @@
+/**
+ * The one reader of the environment and of config files. Precedence: flags > environment >
+ * config file > built-in defaults (SPEC §13). Returns one frozen object; nothing downstream
+ * reads process.env or a config file again.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { LlmbatchError } from '../errors.js';
+import type { ConfigPrompt } from '../prompt/load.js';
+import { configSchema, describeIssue, routesSchema, type ConfigFile, type ModelOverride, type RouteRule } from './schema.js';
+import { defaultCachePath, ledgerPathFor } from './paths.js';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** Flags as commander hands them over (camelCase long names; unset flags are undefined). */
+export type Flags = Readonly<Record<string, unknown>>;
+
+export interface Settings {
+  cwd: string;
+  configPath: string | null;
+  models: string[];
+  /** True when no flag or config chose the model (a prompt file's `model` may then apply). */
+  modelIsDefault: boolean;
+  prompts: string[];
+  system?: string;
+  baseUrl: string;
+  /** Never printed, cached or recorded. */
+  apiKey?: string;
+  apiKeyEnv: string;
+  temperature?: number;
+  maxOutputTokens?: number;
+  /** Each entry is one compression setting (a comma list, or 'none'). */
+  compress: string[];
+  routes?: RouteRule[];
+  routeSource?: string;
+  concurrency: number;
+  rpm?: number;
+  tpm?: number;
+  retries: number;
+  timeoutMs: number;
+  budget?: number;
+  graceMs: number;
+  dryRun: boolean;
+  cache: string | false;
+  cacheTtlMs?: number;
+  ledgerPath: string;
+  include: string[];
+  exclude: string[];
+  textField?: string;
+  idField?: string;
+  format?: string;
+  fillRatio: number;
+  maxCost?: number;
+  maxIncrease?: number;
+  baseline?: string;
+  queue?: string;
+  metrics?: string;
+  out?: string;
+  report?: string;
+  modelOverrides: Record<string, ModelOverride>;
+  configPrompts: Record<string, ConfigPrompt>;
+}
+
+export const DEFAULTS = {
+  model: 'gpt-4o-mini',
+  baseUrl: 'https://api.openai.com/v1',
+  apiKeyEnv: 'OPENAI_API_KEY',
+  concurrency: 8,
+  retries: 6,
+  timeout: 120,
+  grace: 10,
+  fillRatio: 0.35,
+} as const;
+
+const CONFIG_NAMES = ['llmbatch.config.json', 'llmbatch.config.yaml', 'llmbatch.config.yml'];
+
+function parseFile(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new LlmbatchError('config', `Cannot read config file ${path}: ${(e as NodeJS.ErrnoException).code ?? e}`);
+  }
+  try {
+    return path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+  } catch (e) {
+    const kind = path.endsWith('.json') ? 'JSON' : 'YAML';
+    throw new LlmbatchError('config', `${path}: not valid ${kind}: ${(e as Error).message.split('\n')[0]}`, 'Fix the syntax, or pass --config with another file.');
+  }
+}
+
+export function loadConfigFile(explicit: string | undefined, cwd: string): { path: string | null; config: ConfigFile } {
+  let path: string | null = null;
+  if (explicit) {
+    path = resolve(cwd, explicit);
+    if (!existsSync(path)) throw new LlmbatchError('config', `Config file not found: ${explicit}`, 'Check the --config path.');
+  } else {
+    path = CONFIG_NAMES.map((n) => resolve(cwd, n)).find((p) => existsSync(p)) ?? null;
+  }
+  if (!path) return { path: null, config: {} };
+  const raw = parseFile(path) ?? {};
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    const { key, message } = describeIssue(parsed.error);
+    throw new LlmbatchError('config', `${path}: "${key}": ${message}`, 'See the configuration section of the README for the valid keys.');
+  }
+  return { path, config: parsed.data };
+}
+
+export function loadRouteFile(file: string, cwd: string): RouteRule[] {
+  const path = resolve(cwd, file);
+  if (!existsSync(path)) throw new LlmbatchError('config', `Route file not found: ${file}`);
+  const raw = parseFile(path) as { routes?: unknown } | null;
+  const parsed = routesSchema.safeParse(raw && typeof raw === 'object' && 'routes' in raw ? raw.routes : undefined);
+  if (!parsed.success) {
+    const { key, message } = describeIssue(parsed.error);
+    const rule = /^\d+/.test(key) ? `rule ${Number(key.split('.')[0]) + 1}${key.includes('.') ? ` (${key.split('.').slice(1).join('.')})` : ''}` : key;
+    throw new LlmbatchError('config', `${path}: routes: ${rule}: ${message}`, 'A route file holds a top-level "routes:" list of {when?, model, fallback?, escalate?}.');
+  }
+  return parsed.data;
+}
+
+const list = (v: unknown): string[] | undefined =>
+  v === undefined ? undefined : (Array.isArray(v) ? v : [v]).flatMap((s) => String(s).split(',')).map((s) => s.trim()).filter(Boolean);
+
+/** Repeatable options whose values are themselves comma lists (compress settings). */
+const settings = (v: unknown): string[] | undefined => (v === undefined ? undefined : (Array.isArray(v) ? v : [v]).map(String));
+
+function num(v: unknown, flag: string, opts: { int?: boolean; min?: number } = {}): number | undefined {
+  if (v === undefined || v === null) return undefined;
+  const n = typeof v === 'number' ? v : Number(String(v).replace(/^\$/, ''));
+  const min = opts.min ?? 0;
+  if (!Number.isFinite(n) || (opts.int && !Number.isInteger(n)) || n < min) {
+    throw new LlmbatchError('usage', `--${flag.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())} must be ${opts.int ? 'an integer' : 'a number'} ≥ ${min}, got "${v}"`);
+  }
+  return n;
+}
+
+const UNITS: Record<string, number> = { s: 1e3, m: 60e3, h: 3600e3, d: 86400e3, w: 7 * 86400e3 };
+export function parseDuration(v: string, what = 'duration'): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([smhdw])$/.exec(v.trim());
+  if (!m) throw new LlmbatchError('usage', `Invalid ${what} "${v}"`, 'Use a number and a unit: 90s, 30m, 12h, 7d, 2w.');
+  return Number(m[1]) * UNITS[m[2]];
+}
+
+const pick = <T>(...vals: (T | undefined)[]): T | undefined => vals.find((v) => v !== undefined);
+
+export function resolveSettings(flags: Flags, env: Env, cwd: string): Readonly<Settings> {
+  const { path: configPath, config } = loadConfigFile(flags.config as string | undefined, cwd);
+  const apiKeyEnv = (flags.apiKeyEnv as string | undefined) ?? config.apiKeyEnv ?? DEFAULTS.apiKeyEnv;
+  const cacheFlag = flags.cache as string | boolean | undefined;
+  const cacheSetting = pick<string | boolean>(cacheFlag, env.LLMBATCH_CACHE, config.cache);
+  const cache: string | false =
+    cacheSetting === false ? false : typeof cacheSetting === 'string' && cacheSetting !== '' ? (/^rediss?:\/\//.test(cacheSetting) ? cacheSetting : resolve(cwd, cacheSetting)) : defaultCachePath(env);
+  const routeSource = (flags.route as string | undefined) ?? config.route;
+  const routes = routeSource ? loadRouteFile(routeSource, cwd) : config.routes;
+  const ttl = pick<string>(flags.cacheTtl as string | undefined, config.cacheTtl);
+  const baseUrl = pick<string>(flags.baseUrl as string | undefined, env.OPENAI_BASE_URL, config.baseUrl) ?? DEFAULTS.baseUrl;
+  try {
+    const u = new URL(baseUrl);
+    if (!/^https?:$/.test(u.protocol)) throw new Error();
+  } catch {
+    throw new LlmbatchError('usage', `Invalid base URL "${baseUrl}"`, 'Pass an http(s) URL such as http://localhost:11434/v1');
+  }
+
+  const out: Settings = {
+    cwd,
+    configPath,
+    models: list(flags.model) ?? list(config.model) ?? [DEFAULTS.model],
+    modelIsDefault: flags.model === undefined && config.model === undefined,
+    prompts: list(flags.prompt) ?? list(config.prompt) ?? [],
+    system: pick(flags.system as string | undefined, config.system),
+    baseUrl: baseUrl.replace(/\/+$/, ''),
+    apiKey: env[apiKeyEnv] || undefined,
+    apiKeyEnv,
+    temperature: num(pick(flags.temperature, config.temperature), 'temperature'),
+    maxOutputTokens: num(pick(flags.maxOutputTokens, config.maxOutputTokens), 'maxOutputTokens', { int: true, min: 1 }),
+    compress: settings(flags.compress) ?? settings(config.compress) ?? ['none'],
+    routes,
+    routeSource: routeSource ?? (config.routes ? `${configPath}: routes` : undefined),
+    concurrency: num(pick(flags.concurrency, config.concurrency), 'concurrency', { int: true, min: 1 }) ?? DEFAULTS.concurrency,
+    rpm: num(pick(flags.rpm, config.rpm), 'rpm', { min: 1 }),
+    tpm: num(pick(flags.tpm, config.tpm), 'tpm', { min: 1 }),
+    retries: num(pick(flags.retries, config.retries), 'retries', { int: true }) ?? DEFAULTS.retries,
+    timeoutMs: (num(pick(flags.timeout, config.timeout), 'timeout') ?? DEFAULTS.timeout) * 1000,
+    budget: num(pick(flags.budget, config.budget), 'budget'),
+    graceMs: (num(pick(flags.grace, config.grace), 'grace') ?? DEFAULTS.grace) * 1000,
+    dryRun: Boolean(flags.dryRun),
+    cache,
+    cacheTtlMs: ttl ? parseDuration(ttl, 'cache TTL') : undefined,
+    ledgerPath: ledgerPathFor(cache, env),
+    include: list(flags.include) ?? list(config.include) ?? [],
+    exclude: list(flags.exclude) ?? list(config.exclude) ?? [],
+    textField: pick(flags.textField as string | undefined, config.textField),
+    idField: pick(flags.idField as string | undefined, config.idField),
+    format: flags.json ? 'json' : pick(flags.format as string | undefined, config.format),
+    fillRatio: num(pick(flags.fillRatio, config.fillRatio), 'fillRatio') ?? DEFAULTS.fillRatio,
+    maxCost: num(pick(flags.maxCost, config.maxCost), 'maxCost'),
+    maxIncrease: num(pick(flags.maxIncrease, config.maxIncrease), 'maxIncrease', { min: -100 }),
+    baseline: pick(flags.baseline as string | undefined, config.baseline),
+    queue: pick(flags.queue as string | undefined, config.queue),
+    metrics: pick(flags.metrics as string | undefined, config.metrics),
+    out: pick(flags.out as string | undefined, config.out),
+    report: pick(flags.report as string | undefined, config.report),
+    modelOverrides: config.models ?? {},
+    configPrompts: (config.prompts ?? {}) as Record<string, ConfigPrompt>,
+  };
+  return Object.freeze(out);
+}

@@ -1,0 +1,133 @@
+/**
+ * The input stage (SPEC §2): paths, folders, globs and `-` → a stream of documents, skipped
+ * files and bad records, numbered in input order.
+ *
+ * Explicit inputs are checked before anything is yielded, so a typo in the last path fails
+ * the run at once instead of after the first thousand documents have been paid for.
+ */
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { LlmbatchError } from '../errors.js';
+import { isGlob, makeFilter, parseGlob, type GlobInput, type PathFilter } from './glob.js';
+import { decodeText, logicalName, readText } from './read.js';
+import { csvItems, jsonArrayItems, jsonlItems, recordFormat, type RawItem } from './records.js';
+import type { InputItem, InputOptions } from './types.js';
+import { errorReason, walk } from './walk.js';
+
+export type { Document, InputError, InputItem, InputOptions, Skipped } from './types.js';
+
+type Plan =
+  | { kind: 'stdin'; stdin: AsyncIterable<Buffer | string> }
+  | { kind: 'file'; abs: string; rel: string }
+  | { kind: 'folder'; abs: string }
+  | { kind: 'glob'; abs: string; glob: GlobInput }
+  | { kind: 'skipped'; rel: string; reason: string };
+
+export async function* readInputs(inputs: string[], opts: InputOptions = {}): AsyncGenerator<InputItem> {
+  const cwd = opts.cwd ?? process.cwd();
+  const filter = makeFilter(opts.include, opts.exclude);
+  const plans: Plan[] = [];
+  for (const input of inputs) plans.push(await planInput(input, cwd, opts));
+  if (plans.filter((p) => p.kind === 'stdin').length > 1) {
+    throw new LlmbatchError('input', 'Input "-" (stdin) was given more than once', 'Stdin holds one document: pass - once');
+  }
+
+  let index = 0;
+  for (const plan of plans) {
+    for await (const item of planItems(plan, filter, opts)) {
+      if (item.kind === 'document') yield { kind: 'document', document: { ...item.document, index: index++ } };
+      else if (item.kind === 'error') yield { kind: 'error', error: { ...item.error, index: index++ } };
+      else yield item;
+    }
+  }
+}
+
+async function planInput(input: string, cwd: string, opts: InputOptions): Promise<Plan> {
+  if (input === '-') {
+    if (opts.stdin === undefined) {
+      throw new LlmbatchError('input', 'Input "-" reads from stdin, but no stdin was given', 'Pipe a document in, or pass a file path instead of -');
+    }
+    return { kind: 'stdin', stdin: opts.stdin };
+  }
+  const abs = path.resolve(cwd, input);
+  try {
+    const st = await stat(abs);
+    if (st.isDirectory()) return { kind: 'folder', abs };
+    const rel = path.basename(abs);
+    return st.isFile() ? { kind: 'file', abs, rel } : { kind: 'skipped', rel, reason: 'not a regular file' };
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') return { kind: 'skipped', rel: path.basename(abs), reason: errorReason(err) };
+  }
+  if (!isGlob(input)) {
+    throw new LlmbatchError('input', `No such file or folder: ${input}`, 'Check the path, or quote a glob so the tool expands it, e.g. "docs/**/*.md"');
+  }
+  const glob = parseGlob(input);
+  const base = path.resolve(cwd, glob.base);
+  if (!(await globMatchesAny(base, glob))) {
+    throw new LlmbatchError('input', `No files match ${input}`, `Check the pattern and its folder (${glob.base}); hidden files and node_modules are never matched`);
+  }
+  return { kind: 'glob', abs: base, glob };
+}
+
+async function globMatchesAny(base: string, glob: GlobInput): Promise<boolean> {
+  const acceptAll: PathFilter = { acceptFile: glob.match, pruneDir: () => false };
+  try {
+    for await (const entry of walk(base, { filter: acceptAll, maxDepth: glob.maxDepth })) {
+      if (entry.kind === 'file') return true;
+    }
+  } catch {
+    // The base folder does not exist or cannot be read: nothing matches.
+  }
+  return false;
+}
+
+async function* planItems(plan: Plan, filter: PathFilter, opts: InputOptions): AsyncGenerator<RawItem> {
+  switch (plan.kind) {
+    case 'stdin':
+      yield await stdinItem(plan.stdin);
+      return;
+    case 'skipped':
+      yield { kind: 'skipped', skipped: { path: plan.rel, reason: plan.reason } };
+      return;
+    case 'file':
+      yield* fileItems(plan.abs, plan.rel, opts);
+      return;
+    case 'folder':
+    case 'glob': {
+      const glob = plan.kind === 'glob' ? plan.glob : undefined;
+      const walkFilter: PathFilter = glob
+        ? { acceptFile: (rel) => glob.match(rel) && filter.acceptFile(rel), pruneDir: filter.pruneDir }
+        : filter;
+      for await (const entry of walk(plan.abs, { filter: walkFilter, maxDepth: glob?.maxDepth })) {
+        if (entry.kind === 'skipped') yield { kind: 'skipped', skipped: { path: entry.rel, reason: entry.reason } };
+        else yield* fileItems(entry.abs, entry.rel, opts);
+      }
+    }
+  }
+}
+
+/** One file → its documents: a record file gives many, any other file one (or a skip). */
+async function* fileItems(abs: string, rel: string, opts: InputOptions): AsyncGenerator<RawItem> {
+  const format = recordFormat(logicalName(rel));
+  const file = { abs, rel };
+  if (format === 'jsonl') return yield* jsonlItems(file, opts);
+  if (format === 'csv') return yield* csvItems(file, opts);
+
+  const read = await readText(abs);
+  if (!read.ok) {
+    yield { kind: 'skipped', skipped: { path: rel, reason: read.reason } };
+    return;
+  }
+  const records = format === 'json' ? jsonArrayItems(read.text, file, opts) : undefined;
+  if (records) yield* records;
+  else yield { kind: 'document', document: { id: rel, path: rel, source: abs, text: read.text } };
+}
+
+async function stdinItem(stdin: AsyncIterable<Buffer | string>): Promise<RawItem> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
+  const read = decodeText(Buffer.concat(chunks));
+  if (!read.ok) return { kind: 'skipped', skipped: { path: '-', reason: read.reason } };
+  return { kind: 'document', document: { id: '-', path: '-', text: read.text } };
+}

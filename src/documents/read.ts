@@ -1,0 +1,73 @@
+/**
+ * One file → its text: transparent gzip, binary sniffing, BOM stripping. Nothing else is
+ * changed: text is sent as it is (no normalisation of whitespace, line ends or Unicode).
+ */
+import { open } from 'node:fs/promises';
+import { pipeline, type Readable } from 'node:stream';
+import { promisify } from 'node:util';
+import { createGunzip, gunzip } from 'node:zlib';
+import { errorReason } from './walk.js';
+
+export type TextResult = { ok: true; text: string } | { ok: false; reason: string };
+
+const SNIFF_BYTES = 8192;
+/** Share of U+FFFD above which a decoded file counts as binary rather than text with a few bad bytes. */
+const MAX_REPLACEMENT_RATIO = 0.1;
+
+export const isGzip = (file: string): boolean => file.toLowerCase().endsWith('.gz');
+
+/** The name that decides the file type: `notes.md.gz` is read as `notes.md`. */
+export const logicalName = (file: string): string => (isGzip(file) ? file.slice(0, -3) : file);
+
+export const isBlank = (text: string): boolean => !/\S/.test(text);
+
+export function readReason(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' && code.startsWith('Z_') ? `unreadable: corrupt gzip (${code})` : errorReason(err);
+}
+
+/** Bytes → text, or the reason it is not a document. The decoder drops a leading BOM. */
+export function decodeText(bytes: Uint8Array): TextResult {
+  if (bytes.subarray(0, SNIFF_BYTES).includes(0)) return { ok: false, reason: 'binary' };
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+  let bad = 0;
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 0xfffd) bad++;
+  if (bad > 0 && bad / text.length > MAX_REPLACEMENT_RATIO) return { ok: false, reason: 'binary' };
+  if (isBlank(text)) return { ok: false, reason: 'empty' };
+  return { ok: true, text };
+}
+
+/** Read a whole file as one document. A plain binary file is rejected after its first 8 KiB. */
+export async function readText(abs: string): Promise<TextResult> {
+  let bytes: Uint8Array;
+  try {
+    const handle = await open(abs, 'r');
+    try {
+      if (!isGzip(abs)) {
+        const head = Buffer.alloc(SNIFF_BYTES);
+        const { bytesRead } = await handle.read(head, 0, SNIFF_BYTES, 0);
+        if (head.subarray(0, bytesRead).includes(0)) return { ok: false, reason: 'binary' };
+      }
+      // Positional reads above leave the file offset at 0, so this reads the whole file.
+      bytes = await handle.readFile();
+    } finally {
+      await handle.close();
+    }
+    if (isGzip(abs)) bytes = await promisify(gunzip)(bytes);
+  } catch (err) {
+    return { ok: false, reason: readReason(err) };
+  }
+  return decodeText(bytes);
+}
+
+/** A byte stream of the (decompressed) file, for record files read line by line. */
+export async function openStream(abs: string): Promise<{ ok: true; stream: Readable } | { ok: false; reason: string }> {
+  try {
+    const handle = await open(abs, 'r');
+    const raw = handle.createReadStream();
+    if (!isGzip(abs)) return { ok: true, stream: raw };
+    return { ok: true, stream: pipeline(raw, createGunzip(), () => {}) };
+  } catch (err) {
+    return { ok: false, reason: readReason(err) };
+  }
+}

@@ -1,0 +1,186 @@
+/**
+ * Record files: JSONL/NDJSON (one record a line), CSV (one a row), and a `.json` array of
+ * objects. One bad record is an error item naming `file:line`; the rest of the file still runs.
+ * JSONL and CSV are streamed so a 1 GB file never sits in memory.
+ */
+import readline from 'node:readline';
+import type { Document, InputError, InputOptions, Skipped } from './types.js';
+import { parseCsv } from './csv.js';
+import { isBlank, openStream, readReason } from './read.js';
+
+/** An item before the input stream numbers it (index is assigned across all inputs). */
+export type RawItem =
+  | { kind: 'document'; document: Omit<Document, 'index'> }
+  | { kind: 'error'; error: Omit<InputError, 'index'> }
+  | { kind: 'skipped'; skipped: Skipped };
+
+export type RecordFormat = 'jsonl' | 'csv' | 'json';
+
+const DEFAULT_TEXT_FIELDS = ['text', 'content', 'body'] as const;
+
+/** The format a (logical, gzip-stripped) file name implies; `json` still has to be an array of objects. */
+export function recordFormat(name: string): RecordFormat | undefined {
+  const lower = name.toLowerCase();
+  if (lower.endsWith('.jsonl') || lower.endsWith('.ndjson')) return 'jsonl';
+  if (lower.endsWith('.csv')) return 'csv';
+  if (lower.endsWith('.json')) return 'json';
+  return undefined;
+}
+
+interface FileRef {
+  rel: string;
+  abs: string;
+}
+
+const errorAt = (file: FileRef, line: number, problem: string): RawItem => ({
+  kind: 'error',
+  error: { id: `${file.rel}:${line}`, path: file.rel, message: `${file.rel}:${line}: ${problem}` },
+});
+
+const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+
+/** One parsed record → a document, an empty-text skip, or an error. */
+export function recordItem(record: Record<string, unknown>, file: FileRef, line: number, opts: InputOptions): RawItem {
+  const textField = opts.textField ?? DEFAULT_TEXT_FIELDS.find((k) => hasOwn(record, k));
+  if (textField === undefined || !hasOwn(record, textField)) {
+    const wanted = opts.textField !== undefined ? `"${opts.textField}"` : 'one of "text", "content", "body"';
+    return errorAt(file, line, `record has no text field (expected ${wanted}; set --text-field)`);
+  }
+  const value = record[textField];
+  if (value !== null && typeof value === 'object') return errorAt(file, line, `field "${textField}" is not text`);
+  const text = value === null || value === undefined ? '' : String(value);
+
+  const idValue = record[opts.idField ?? 'id'];
+  const hasId = (typeof idValue === 'string' && idValue !== '') || (typeof idValue === 'number' && Number.isFinite(idValue));
+  const id = hasId ? `${file.rel}#${String(idValue)}` : `${file.rel}:${line}`;
+  if (isBlank(text)) return { kind: 'skipped', skipped: { path: id, reason: 'empty' } };
+  return { kind: 'document', document: { id, path: file.rel, source: file.abs, text, fields: record } };
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
+
+const kindOf = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'an array' : `a ${typeof v}`);
+
+/** Skip a record file that produced nothing at all, so it is still counted. */
+async function* countEmpty(file: FileRef, items: AsyncGenerator<RawItem>): AsyncGenerator<RawItem> {
+  let any = false;
+  for await (const item of items) {
+    any = true;
+    yield item;
+  }
+  if (!any) yield { kind: 'skipped', skipped: { path: file.rel, reason: 'empty' } };
+}
+
+export function jsonlItems(file: FileRef, opts: InputOptions): AsyncGenerator<RawItem> {
+  return countEmpty(file, jsonlRaw(file, opts));
+}
+
+async function* jsonlRaw(file: FileRef, opts: InputOptions): AsyncGenerator<RawItem> {
+  const opened = await openStream(file.abs);
+  if (!opened.ok) {
+    yield { kind: 'skipped', skipped: { path: file.rel, reason: opened.reason } };
+    return;
+  }
+  const lines = readline.createInterface({ input: opened.stream, crlfDelay: Infinity });
+  let n = 0;
+  try {
+    for await (let text of lines) {
+      n++;
+      if (n === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      if (isBlank(text)) continue;
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch (err) {
+        yield errorAt(file, n, `malformed JSON (${(err as Error).message})`);
+        continue;
+      }
+      if (!isPlainObject(value)) yield errorAt(file, n, `malformed JSON (expected an object, got ${kindOf(value)})`);
+      else yield recordItem(value, file, n, opts);
+    }
+  } catch (err) {
+    yield errorAt(file, n + 1, `read failed (${readReason(err)})`);
+  } finally {
+    lines.close();
+    opened.stream.destroy();
+  }
+}
+
+export function csvItems(file: FileRef, opts: InputOptions): AsyncGenerator<RawItem> {
+  return countEmpty(file, csvRaw(file, opts));
+}
+
+async function* csvRaw(file: FileRef, opts: InputOptions): AsyncGenerator<RawItem> {
+  const opened = await openStream(file.abs);
+  if (!opened.ok) {
+    yield { kind: 'skipped', skipped: { path: file.rel, reason: opened.reason } };
+    return;
+  }
+  let header: string[] | undefined;
+  let lastLine = 1;
+  try {
+    for await (const row of parseCsv(opened.stream)) {
+      lastLine = row.line;
+      if ('error' in row) {
+        yield errorAt(file, row.line, `malformed CSV (${row.error})`);
+      } else if (header === undefined) {
+        header = row.fields;
+      } else if (row.fields.length > header.length) {
+        yield errorAt(file, row.line, `malformed CSV (row has ${row.fields.length} fields, header has ${header.length})`);
+      } else {
+        const record: Record<string, string> = {};
+        header.forEach((name, i) => (record[name] = row.fields[i] ?? ''));
+        yield recordItem(record, file, row.line, opts);
+      }
+    }
+  } catch (err) {
+    yield errorAt(file, lastLine, `read failed (${readReason(err)})`);
+  } finally {
+    opened.stream.destroy();
+  }
+}
+
+/**
+ * The records of a `.json` file's text, or undefined when it is not an array of objects
+ * (then it is an ordinary text document). Ids fall back to the line each element starts on.
+ */
+export function jsonArrayItems(text: string, file: FileRef, opts: InputOptions): RawItem[] | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(value) || !value.every(isPlainObject)) return undefined;
+  const lines = elementLines(text);
+  const items = value.map((record, i) => recordItem(record, file, lines[i] ?? 1, opts));
+  return items.length > 0 ? items : [{ kind: 'skipped', skipped: { path: file.rel, reason: 'empty' } }];
+}
+
+/** 1-based line on which each top-level element of a valid JSON array starts. */
+function elementLines(text: string): number[] {
+  const starts: number[] = [];
+  let depth = 0;
+  let line = 1;
+  let inString = false;
+  let expecting = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\n') line++;
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+      continue;
+    }
+    if (depth === 1 && expecting && !/\s/.test(c) && c !== ']') {
+      starts.push(line);
+      expecting = false;
+    }
+    if (c === '"') inString = true;
+    else if (c === '[' || c === '{') expecting = ++depth === 1;
+    else if (c === ']' || c === '}') depth--;
+    else if (c === ',' && depth === 1) expecting = true;
+  }
+  return starts;
+}

@@ -1,0 +1,105 @@
+/**
+ * Depth-first folder walk as an async generator, in a stable order (names compared by code
+ * point, i.e. UTF-8 byte order), so ids and outputs come out the same on every run and OS.
+ *
+ * Memory stays flat: only one listing per folder level is held at a time. Symlinked folders
+ * are followed; a loop is caught by keeping the real paths of the folders on the current
+ * descent path (not of every folder ever seen, which would grow with the tree and would also
+ * wrongly flag two links to the same, loop-free folder).
+ */
+import { readdir, realpath, stat } from 'node:fs/promises';
+import type { Dirent, Stats } from 'node:fs';
+import path from 'node:path';
+import type { PathFilter } from './glob.js';
+
+export type WalkEntry =
+  | { kind: 'file'; abs: string; rel: string }
+  | { kind: 'skipped'; rel: string; reason: string };
+
+export interface WalkOptions {
+  filter?: PathFilter;
+  /** Folder levels below the root to descend into (Infinity: all). */
+  maxDepth?: number;
+}
+
+/** Hidden entries and node_modules are never walked (not reported: they are not documents). */
+export const isIgnoredName = (name: string): boolean => name.startsWith('.') || name === 'node_modules';
+
+export const codePointCompare = (a: string, b: string): number =>
+  Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+
+export function errorReason(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return `unreadable: ${code ?? (err instanceof Error ? err.message : String(err))}`;
+}
+
+const joinRel = (rel: string, name: string): string => (rel === '' ? name : `${rel}/${name}`);
+
+export async function* walk(root: string, opts: WalkOptions = {}): AsyncGenerator<WalkEntry> {
+  const rootReal = await realpath(root);
+  yield* walkDir(root, '', rootReal, new Set([rootReal]), 0, opts);
+}
+
+async function* walkDir(
+  abs: string,
+  rel: string,
+  real: string,
+  ancestors: Set<string>,
+  depth: number,
+  opts: WalkOptions,
+): AsyncGenerator<WalkEntry> {
+  let entries: Dirent[];
+  try {
+    entries = await readdir(abs, { withFileTypes: true });
+  } catch (err) {
+    yield { kind: 'skipped', rel: rel === '' ? '.' : rel, reason: errorReason(err) };
+    return;
+  }
+  entries = entries.filter((e) => !isIgnoredName(e.name)).sort((a, b) => codePointCompare(a.name, b.name));
+
+  for (const entry of entries) {
+    const childAbs = path.join(abs, entry.name);
+    const childRel = joinRel(rel, entry.name);
+    let isDir = entry.isDirectory();
+    let isFile = entry.isFile();
+    if (entry.isSymbolicLink() || (!isDir && !isFile)) {
+      let st: Stats;
+      try {
+        st = await stat(childAbs);
+      } catch (err) {
+        if (!opts.filter || opts.filter.acceptFile(childRel)) {
+          yield { kind: 'skipped', rel: childRel, reason: errorReason(err) };
+        }
+        continue;
+      }
+      isDir = st.isDirectory();
+      isFile = st.isFile();
+    }
+
+    if (isDir) {
+      if (depth + 1 > (opts.maxDepth ?? Infinity)) continue;
+      if (opts.filter?.pruneDir(childRel)) continue;
+      let childReal: string;
+      try {
+        childReal = entry.isSymbolicLink() ? await realpath(childAbs) : path.join(real, entry.name);
+      } catch (err) {
+        yield { kind: 'skipped', rel: childRel, reason: errorReason(err) };
+        continue;
+      }
+      if (ancestors.has(childReal)) {
+        yield { kind: 'skipped', rel: childRel, reason: 'symlink loop' };
+        continue;
+      }
+      ancestors.add(childReal);
+      yield* walkDir(childAbs, childRel, childReal, ancestors, depth + 1, opts);
+      ancestors.delete(childReal);
+    } else if (opts.filter && !opts.filter.acceptFile(childRel)) {
+      continue;
+    } else if (isFile) {
+      yield { kind: 'file', abs: childAbs, rel: childRel };
+    } else {
+      // A FIFO or socket would block a read forever; a device is not a document.
+      yield { kind: 'skipped', rel: childRel, reason: 'not a regular file' };
+    }
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * One document's request, with llmbatch's retry policy: 408/409/429/5xx, network errors and
+ * timeouts are retried with exponential backoff and jitter, honouring Retry-After; every
+ * attempt waits for the rate limiter and has its own timeout. 401/403/404 are never retried —
+ * the runner aborts the whole run on them.
+ */
+import { classifyError } from '../providers/classify.js';
+import { ProviderError, RETRYABLE, type CompletionRequest, type CompletionResult, type Provider } from '../providers/types.js';
+import { backoffMs, sleep, type Aimd, type RateLimiter } from './limits.js';
+
+export interface AttemptContext {
+  provider: Provider;
+  limiter: RateLimiter;
+  aimd?: Aimd;
+  retries: number;
+  timeoutMs: number;
+  /** Aborted when the run stops (Ctrl-C after the grace period, or a fatal error). */
+  signal: AbortSignal;
+  secrets: readonly string[];
+  onRetry?: (info: { attempt: number; error: ProviderError; delayMs: number }) => void;
+  random?: () => number;
+}
+
+export interface RequestOutcome {
+  result: CompletionResult;
+  attempts: number;
+  /** Time of the successful attempt (network + server), ms. */
+  latencyMs: number;
+}
+
+export class RequestFailure extends Error {
+  constructor(readonly error: ProviderError, readonly attempts: number) {
+    super(error.message);
+  }
+}
+
+export async function executeRequest(req: CompletionRequest, rateTokens: number, ctx: AttemptContext): Promise<RequestOutcome> {
+  for (let attempt = 1; ; attempt++) {
+    await ctx.limiter.acquire(rateTokens, ctx.signal);
+    if (ctx.signal.aborted) throw new RequestFailure(new ProviderError('aborted', 'run stopped'), attempt - 1);
+    const timeout = AbortSignal.timeout(ctx.timeoutMs);
+    const signal = AbortSignal.any([ctx.signal, timeout]);
+    const started = performance.now();
+    try {
+      const result = await ctx.provider.complete(req, { signal });
+      ctx.aimd?.onSuccess();
+      return { result, attempts: attempt, latencyMs: performance.now() - started };
+    } catch (e) {
+      let error = e instanceof ProviderError ? e : classifyError(e, ctx.secrets, timeout.aborted, ctx.signal.aborted);
+      if (ctx.signal.aborted) error = new ProviderError('aborted', 'run stopped');
+      else if (timeout.aborted && error.kind !== 'timeout') error = new ProviderError('timeout', `no reply within ${Math.round(ctx.timeoutMs / 1000)} s`);
+      if (error.kind === 'rate') ctx.aimd?.onRateLimited();
+      if (!RETRYABLE.has(error.kind) || attempt > ctx.retries) throw new RequestFailure(error, attempt);
+      const delayMs = backoffMs(attempt, error.retryAfterMs, ctx.random);
+      ctx.onRetry?.({ attempt, error, delayMs });
+      await sleep(delayMs, ctx.signal);
+    }
+  }
+}

@@ -1,0 +1,199 @@
+/**
+ * The batch runner (SPEC §7). Design notes:
+ * - Documents stream from an async iterator into a p-queue of `concurrency` slots; the feeder
+ *   waits while the queue holds `concurrency` waiting tasks (backpressure), so memory stays
+ *   flat however many documents there are. Results are written in input order (InOrder); the
+ *   feeder also pauses while too many finished results wait behind a slow one.
+ * - One AbortController (`stop`) aborts in-flight requests: at once on a fatal provider error
+ *   (401/403/404 — one clear error, not thousands), after the grace period on Ctrl-C. Budget
+ *   exhaustion only stops dispatching; in-flight requests finish and are paid for.
+ * - Every outcome is data: recorded in the ledger, summarised into the report, written to the
+ *   sink. Nothing here prints; the CLI renders `onEvent`.
+ */
+import PQueue from 'p-queue';
+import { randomBytes } from 'node:crypto';
+import type { CompletionCache } from '../cache/index.js';
+import type { InputItem } from '../documents/types.js';
+import { LlmbatchError } from '../errors.js';
+import type { Ledger } from '../ledger/index.js';
+import type { ModelRegistry } from '../models/index.js';
+import type { PromptTemplate } from '../prompt/index.js';
+import type { Provider } from '../providers/types.js';
+import { summarizeRun } from '../report/run.js';
+import type { RunReport, UsageRecord } from '../report/types.js';
+import { FatalProviderError, processDocument, type DocumentContext, type DocumentOutcome } from './document.js';
+import type { Progress, RunEvent } from './events.js';
+import { Aimd, RateLimiter, sleep } from './limits.js';
+import { InOrder, type OutputRecord, type ResultSink } from './outputs.js';
+
+export interface RunOptions {
+  items: AsyncIterable<InputItem>;
+  prompt: PromptTemplate;
+  model: string;
+  temperature?: number;
+  maxOutputTokens?: number;
+  concurrency: number;
+  rpm?: number;
+  tpm?: number;
+  retries: number;
+  timeoutMs: number;
+  graceMs: number;
+  budget?: number;
+  /** Ctrl-C / SIGTERM: stop dispatching, grace period, then abort in-flight requests. */
+  signal?: AbortSignal;
+  secrets: readonly string[];
+  command: string;
+  runId?: string;
+}
+
+export interface RunDeps {
+  provider: Provider;
+  registry: ModelRegistry;
+  cache: CompletionCache | null;
+  ledger: Ledger | null;
+  sink: ResultSink;
+  onEvent?: (e: RunEvent) => void;
+  random?: () => number;
+}
+
+export type RunStatus = 'done' | 'interrupted' | 'budget' | 'aborted';
+
+export interface RunOutcome {
+  report: RunReport;
+  status: RunStatus;
+  /** Set when the provider refused the key or the model (exit 4). */
+  fatal?: LlmbatchError;
+}
+
+const MAX_HELD = 10_000;
+
+export function newRunId(now = new Date()): string {
+  return `${now.toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${randomBytes(3).toString('hex')}`;
+}
+
+export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutcome> {
+  const runId = opts.runId ?? newRunId();
+  const startedAt = new Date().toISOString();
+  const emit = deps.onEvent ?? (() => {});
+  await deps.ledger?.startRun(runId, opts.command, startedAt);
+
+  const stop = new AbortController();
+  let stopping: 'signal' | 'budget' | 'fatal' | null = null;
+  let fatal: LlmbatchError | undefined;
+  const queue = new PQueue({ concurrency: opts.concurrency });
+  const aimd = new Aimd(opts.concurrency, (n) => {
+    queue.concurrency = n;
+    emit({ type: 'concurrency', value: n });
+  });
+  const order = new InOrder<OutputRecord>((r) => deps.sink.write(r));
+  const records: UsageRecord[] = [];
+  const skipped: { path: string; reason: string }[] = [];
+  const warnings: string[] = [];
+  const progress: Progress = { discovered: 0, inputDone: false, done: 0, failed: 0, cached: 0, skipped: 0, inputTokens: 0, outputTokens: 0, spent: 0, inFlight: 0 };
+
+  const halt = (why: 'signal' | 'budget' | 'fatal') => {
+    if (stopping) return;
+    stopping = why;
+    queue.clear();
+    emit({ type: 'stopping', reason: why });
+  };
+  let graceTimer: NodeJS.Timeout | undefined;
+  const onSignal = () => {
+    halt('signal');
+    graceTimer = setTimeout(() => stop.abort(), opts.graceMs);
+  };
+  if (opts.signal?.aborted) onSignal();
+  opts.signal?.addEventListener('abort', onSignal, { once: true });
+
+  const ctx: DocumentContext = {
+    provider: deps.provider,
+    registry: deps.registry,
+    cache: deps.cache,
+    prompt: opts.prompt,
+    model: opts.model,
+    temperature: opts.temperature,
+    maxOutputTokens: opts.maxOutputTokens,
+    attempt: { provider: deps.provider, limiter: new RateLimiter({ rpm: opts.rpm, tpm: opts.tpm }), aimd, retries: opts.retries, timeoutMs: opts.timeoutMs, signal: stop.signal, secrets: opts.secrets, random: deps.random },
+    onRetry: (id, info) => emit({ type: 'retry', id, ...info }),
+    inflight: new Map(),
+  };
+
+  const settle = async (index: number, outcome: DocumentOutcome) => {
+    const r = outcome.record;
+    if (outcome.status === 'aborted') return order.put(index, null);
+    const usage: UsageRecord = {
+      id: r.id, model: r.model, prompt: r.prompt, status: outcome.status === 'ok' ? 'ok' : 'error', cached: r.cached,
+      input_tokens: r.usage.input_tokens, output_tokens: r.usage.output_tokens, cached_input_tokens: r.usage.cached_input_tokens,
+      cost_usd: r.cost_usd, saved_usd: r.cached ? outcome.listCost : 0, latency_ms: r.latency_ms, attempts: r.attempts,
+      chunks: r.chunks, error_code: outcome.errorCode, error: r.error,
+    } as UsageRecord;
+    records.push(usage);
+    deps.ledger?.record(runId, usage);
+    if (usage.status === 'ok') {
+      progress.done++;
+      if (r.cached) progress.cached++;
+      progress.inputTokens += r.usage.input_tokens;
+      progress.outputTokens += r.usage.output_tokens;
+      if (!r.cached) progress.spent = progress.spent === null || r.cost_usd === null ? null : progress.spent + r.cost_usd;
+    } else progress.failed++;
+    await order.put(index, r);
+    emit({ type: 'progress', progress: { ...progress, inFlight: queue.pending } });
+    if (opts.budget !== undefined && progress.spent !== null && progress.spent >= opts.budget) halt('budget');
+  };
+
+  try {
+    for await (const item of opts.items) {
+      if (stopping) break;
+      if (item.kind === 'skipped') {
+        skipped.push(item.skipped);
+        progress.skipped++;
+        continue;
+      }
+      progress.discovered++;
+      if (item.kind === 'error') {
+        const e = item.error;
+        await settle(e.index, {
+          record: { id: e.id, path: e.path, prompt: opts.prompt.name, model: opts.model, output: null, usage: { input_tokens: 0, output_tokens: 0, cached_input_tokens: 0 }, cost_usd: 0, latency_ms: 0, cached: false, attempts: 0, chunks: 0, error: e.message },
+          listCost: 0, status: 'error', errorCode: 'bad_input',
+        });
+        continue;
+      }
+      const doc = item.document;
+      await queue.onSizeLessThan(Math.max(1, queue.concurrency));
+      while (order.size > MAX_HELD && !stopping) await sleep(20);
+      if (stopping) break;
+      void queue.add(async () => {
+        try {
+          await settle(doc.index, await processDocument(doc, ctx));
+        } catch (e) {
+          if (!(e instanceof FatalProviderError)) throw e;
+          if (!fatal) {
+            const err = e.error;
+            fatal = err.kind === 'auth'
+              ? new LlmbatchError('auth', `The server refused the credentials (${err.message})`, `Check the key in the variable the tool reads (OPENAI_API_KEY or --api-key-env), or pass --base-url for a local server that needs none.`)
+              : new LlmbatchError('model-not-found', `The server does not know model "${opts.model}" (${err.message})`, 'Check the model name (llmbatch models lists known ones) or the server (--base-url).');
+          }
+          halt('fatal');
+          stop.abort();
+          await order.put(doc.index, null);
+        }
+      });
+    }
+    progress.inputDone = true;
+    await queue.onIdle();
+  } finally {
+    clearTimeout(graceTimer);
+    opts.signal?.removeEventListener('abort', onSignal);
+    await order.drain();
+    await deps.cache?.flush();
+  }
+
+  const status: RunStatus = fatal ? 'aborted' : stopping === 'signal' ? 'interrupted' : stopping === 'budget' ? 'budget' : 'done';
+  if (status === 'budget') warnings.push(`Stopped dispatching: spend reached the budget of $${opts.budget}. Documents not yet sent were not processed; run again with a larger --budget to finish (finished ones come from the cache).`);
+  const report = summarizeRun(records, {
+    run_id: runId, command: opts.command, started_at: startedAt, finished_at: new Date().toISOString(),
+    interrupted: status === 'interrupted', skipped, total: progress.discovered + skipped.length, warnings,
+  });
+  await deps.ledger?.finishRun(report, status === 'done' ? 'done' : status === 'interrupted' ? 'interrupted' : status === 'aborted' ? 'aborted' : 'failed');
+  return { report, status, fatal };
+}

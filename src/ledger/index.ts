@@ -1,0 +1,1 @@
+export { Ledger, type RunRow, type RequestKind } from './ledger.js';

@@ -1,0 +1,133 @@
+/**
+ * The ledger: one row per run and one per request (cache hits included), in SQLite next to
+ * the cache. `report` and `compare`'s output-token history read it. Request rows are buffered
+ * and inserted as one statement per batch (json_each), like the cache.
+ */
+import { LlmbatchError } from '../errors.js';
+import { corruptError, ensurePrivateFile } from '../cache/store.js';
+import type { RunReport, UsageRecord } from '../report/types.js';
+import { MIGRATIONS } from './migrations.js';
+import { openDb, type Db } from './sqlite.js';
+
+export interface RunRow {
+  id: string;
+  started_at: string;
+  finished_at: string | null;
+  command: string;
+  status: string;
+  documents: number;
+  cost_usd: number | null;
+}
+
+const COLUMNS = [
+  'run_id', 'doc_id', 'prompt', 'model', 'kind', 'cached', 'input_tokens', 'output_tokens', 'cached_input_tokens',
+  'cost_usd', 'saved_usd', 'latency_ms', 'attempts', 'chunks', 'status', 'error_code', 'doc_tokens_before', 'doc_tokens_after', 'created_at',
+] as const;
+
+const FLUSH_MS = 200;
+const FLUSH_SIZE = 500;
+
+export type RequestKind = 'main' | 'chunk' | 'reduce' | 'escalate' | 'condense' | 'fallback';
+
+export class Ledger {
+  private pending: unknown[][] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> = Promise.resolve();
+
+  private constructor(readonly path: string, private readonly db: Db) {}
+
+  static async open(path: string): Promise<Ledger> {
+    try {
+      ensurePrivateFile(path);
+    } catch (e) {
+      throw new LlmbatchError('ledger', `Cannot create the ledger file ${path}: ${(e as NodeJS.ErrnoException).code ?? e}`);
+    }
+    let db: Db | undefined;
+    try {
+      db = await openDb(path);
+      await db.exec('PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;');
+      await db.exec('CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)');
+      const applied = new Set((await db.all<{ name: string }>('SELECT name FROM migrations')).map((r) => r.name));
+      for (const m of MIGRATIONS) {
+        if (applied.has(m.name)) continue;
+        await db.exec(`BEGIN IMMEDIATE; ${m.sql}; INSERT OR IGNORE INTO migrations VALUES ('${m.name}', '${new Date().toISOString()}'); COMMIT;`);
+      }
+    } catch (e) {
+      await db?.close().catch(() => {});
+      if (e instanceof LlmbatchError) throw e;
+      throw corruptError('ledger', path, e);
+    }
+    return new Ledger(path, db);
+  }
+
+  async startRun(id: string, command: string, startedAt: string): Promise<void> {
+    await this.db.run('INSERT INTO runs (id, started_at, command, status) VALUES (?, ?, ?, ?)', id, startedAt, command, 'running');
+  }
+
+  record(runId: string, r: UsageRecord, kind: RequestKind = 'main'): void {
+    const row: Record<(typeof COLUMNS)[number], unknown> = {
+      run_id: runId, doc_id: r.id, prompt: r.prompt, model: r.model, kind, cached: r.cached ? 1 : 0,
+      input_tokens: r.input_tokens, output_tokens: r.output_tokens, cached_input_tokens: r.cached_input_tokens,
+      cost_usd: r.cost_usd, saved_usd: r.saved_usd, latency_ms: r.latency_ms, attempts: r.attempts, chunks: r.chunks,
+      status: r.status, error_code: r.error_code ?? null, doc_tokens_before: r.doc_tokens_before ?? null,
+      doc_tokens_after: r.doc_tokens_after ?? null, created_at: new Date().toISOString(),
+    };
+    this.pending.push(COLUMNS.map((c) => row[c]));
+    if (this.pending.length >= FLUSH_SIZE) void this.flush();
+    else this.timer ??= setTimeout(() => void this.flush(), FLUSH_MS);
+  }
+
+  flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length) {
+      const select = COLUMNS.map((_, i) => `json_extract(j.value, '$[${i}]')`).join(', ');
+      const sql = `INSERT INTO requests (${COLUMNS.join(', ')}) SELECT ${select} FROM json_each(?) AS j`;
+      this.flushing = this.flushing.then(() => this.db.run(sql, JSON.stringify(batch)));
+    }
+    return this.flushing;
+  }
+
+  async finishRun(report: RunReport, status: 'done' | 'interrupted' | 'failed' | 'aborted'): Promise<void> {
+    await this.flush();
+    await this.db.run('UPDATE runs SET finished_at = ?, status = ?, documents = ?, cost_usd = ?, report = ? WHERE id = ?',
+      report.finished_at, status, report.documents.total, report.cost_usd, JSON.stringify(report), report.run_id);
+  }
+
+  async listRuns(limit = 20): Promise<RunRow[]> {
+    return this.db.all<RunRow>('SELECT id, started_at, finished_at, command, status, documents, cost_usd FROM runs ORDER BY started_at DESC, rowid DESC LIMIT ?', limit);
+  }
+
+  /** A run's stored report; `last` is the most recent finished run. */
+  async getReport(idOrLast: string): Promise<RunReport | null> {
+    const rows = idOrLast === 'last'
+      ? await this.db.all<{ report: string | null }>("SELECT report FROM runs WHERE report IS NOT NULL ORDER BY started_at DESC, rowid DESC LIMIT 1")
+      : await this.db.all<{ report: string | null }>('SELECT report FROM runs WHERE id = ? OR id LIKE ? ORDER BY started_at DESC LIMIT 1', idOrLast, `${idOrLast}%`);
+    return rows[0]?.report ? (JSON.parse(rows[0].report) as RunReport) : null;
+  }
+
+  async requests(runId: string): Promise<UsageRecord[]> {
+    const rows = await this.db.all<Record<string, unknown>>("SELECT * FROM requests WHERE run_id = ? AND kind IN ('main') ORDER BY seq", runId);
+    return rows.map((r) => ({
+      id: String(r.doc_id), model: String(r.model), prompt: String(r.prompt), status: r.status === 'ok' ? 'ok' : 'error',
+      cached: r.cached === 1, input_tokens: Number(r.input_tokens), output_tokens: Number(r.output_tokens),
+      cached_input_tokens: Number(r.cached_input_tokens), cost_usd: r.cost_usd as number | null, saved_usd: r.saved_usd as number | null,
+      latency_ms: Number(r.latency_ms), attempts: Number(r.attempts), chunks: Number(r.chunks), error_code: r.error_code as string | null,
+      doc_tokens_before: r.doc_tokens_before as number | undefined, doc_tokens_after: r.doc_tokens_after as number | undefined,
+    }));
+  }
+
+  /** Mean output tokens of past successful answers for (prompt, model): compare's offline estimate. */
+  async outputHistory(): Promise<Map<string, { mean: number; samples: number }>> {
+    const rows = await this.db.all<{ prompt: string; model: string; mean: number; n: number }>(
+      "SELECT prompt, model, AVG(output_tokens) AS mean, COUNT(*) AS n FROM requests WHERE status = 'ok' AND kind = 'main' GROUP BY prompt, model");
+    return new Map(rows.map((r) => [`${r.prompt}\0${r.model}`, { mean: r.mean, samples: r.n }]));
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+    await this.db.close();
+  }
+}

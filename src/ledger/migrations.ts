@@ -1,0 +1,45 @@
+/**
+ * Named, append-only migrations. Never edit or reorder an applied one: add a new one.
+ * Each runs once, in its own transaction, and is recorded in `migrations`.
+ */
+export const MIGRATIONS: readonly { name: string; sql: string }[] = [
+  {
+    name: '001_runs_requests',
+    sql: `
+      CREATE TABLE runs (
+        id TEXT PRIMARY KEY,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        command TEXT NOT NULL,
+        status TEXT NOT NULL,
+        documents INTEGER NOT NULL DEFAULT 0,
+        cost_usd REAL,
+        report TEXT
+      );
+      CREATE TABLE requests (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        run_id TEXT NOT NULL,
+        doc_id TEXT NOT NULL,
+        prompt TEXT NOT NULL,
+        model TEXT NOT NULL,
+        kind TEXT NOT NULL DEFAULT 'main',
+        cached INTEGER NOT NULL,
+        input_tokens INTEGER NOT NULL,
+        output_tokens INTEGER NOT NULL,
+        cached_input_tokens INTEGER NOT NULL DEFAULT 0,
+        cost_usd REAL,
+        saved_usd REAL,
+        latency_ms REAL NOT NULL,
+        attempts INTEGER NOT NULL,
+        chunks INTEGER NOT NULL DEFAULT 1,
+        status TEXT NOT NULL,
+        error_code TEXT,
+        doc_tokens_before INTEGER,
+        doc_tokens_after INTEGER,
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX requests_run ON requests(run_id);
+      CREATE INDEX requests_prompt_model ON requests(prompt, model, status);
+    `,
+  },
+];

@@ -1,0 +1,127 @@
+/**
+ * `estimate`: exact input tokens and a cost range per model, offline. Documents stream
+ * through; each distinct (rendered text, encoding) is counted once, on worker threads once the
+ * corpus is large. Memory holds a bounded window of documents, the top-N list and, only with
+ * --by-file, one row per document.
+ */
+import type { InputItem } from '../documents/types.js';
+import type { ModelRegistry, RegisteredModel } from '../models/index.js';
+import { costOf } from '../models/index.js';
+import type { PromptTemplate } from '../prompt/index.js';
+import type { EstimateModel, EstimateResult } from '../report/types.js';
+import { TokenCounter, type CounterOptions } from '../tokens/index.js';
+import type { Encoding } from '../models/types.js';
+import { maxOutputFor, messagesFor } from './variant.js';
+
+export interface EstimateOptions {
+  items: AsyncIterable<InputItem>;
+  prompt: PromptTemplate | null;
+  models: string[];
+  registry: ModelRegistry;
+  maxOutputTokens?: number;
+  fillRatio: number;
+  top: number;
+  byFile: boolean;
+  /** Past mean output tokens for (prompt, model), from the ledger. */
+  outputHistory?: (prompt: string, model: string) => { mean: number; samples: number } | null;
+  counter?: CounterOptions;
+}
+
+interface Pending {
+  id: string;
+  docTokens: Promise<number>;
+  counts: Map<Encoding, Promise<number>>;
+}
+
+const WINDOW = 512;
+
+export async function estimate(opts: EstimateOptions): Promise<EstimateResult> {
+  const models = opts.models.map((m) => opts.registry.get(m));
+  const warnings: string[] = [];
+  for (const m of models) {
+    if (!m.known) warnings.push(`Model "${m.requested}" is not in the registry: its cost is unknown (?). Add it under "models:" in the config to price it.`);
+    else if (m.info.input === null || m.info.output === null) warnings.push(`Model "${m.requested}" has no known price: its cost is shown as ?.`);
+    if (!m.info.exact) warnings.push(`Token counts for ${m.requested} are estimates (${m.info.encoding}); its own tokenizer is not public.`);
+  }
+  const encodings = [...new Set(models.map((m) => m.info.encoding))];
+  const primary = models[0].info.encoding;
+  const counter = new TokenCounter(opts.counter);
+  const promptName = opts.prompt?.name ?? null;
+
+  const totals = models.map(() => ({ documents: 0, input: 0, over: 0, overIds: [] as string[] }));
+  const maxOut = models.map((m) => maxOutputFor(opts.prompt, opts.maxOutputTokens, m.info));
+  const result: EstimateResult = {
+    documents: 0, skipped: [], errors: [], prompt: promptName, compress: 'none', models: [], largest: [],
+    by_file: opts.byFile ? [] : undefined, output_estimate: { method: 'fill-ratio', fill_ratio: opts.fillRatio }, warnings,
+  };
+  const window: Pending[] = [];
+
+  const settle = async (p: Pending) => {
+    const docTokens = await p.docTokens;
+    const perEncoding = new Map<Encoding, number>();
+    for (const [enc, c] of p.counts) perEncoding.set(enc, await c);
+    const row = opts.byFile ? { id: p.id, tokens: perEncoding.get(primary)!, cost_usd: {} as Record<string, number | null> } : null;
+    models.forEach((m, i) => {
+      const input = perEncoding.get(m.info.encoding)!;
+      const t = totals[i];
+      t.documents++;
+      t.input += input;
+      if (input + maxOut[i] > m.info.context) {
+        t.over++;
+        if (t.overIds.length < 20) t.overIds.push(p.id);
+      }
+      if (row) row.cost_usd[m.requested] = costOf(m.info, { input_tokens: input, output_tokens: outputMean(i) });
+    });
+    if (row) result.by_file!.push(row);
+    pushTop(result.largest, { id: p.id, tokens: docTokens }, opts.top);
+  };
+
+  const outputMean = (i: number): number => {
+    const h = opts.outputHistory?.(promptName ?? '', models[i].info.name);
+    return h ? h.mean : maxOut[i] * opts.fillRatio;
+  };
+
+  try {
+    for await (const item of opts.items) {
+      if (item.kind === 'skipped') { result.skipped.push(item.skipped); continue; }
+      if (item.kind === 'error') { result.errors.push({ id: item.error.id, message: item.error.message }); continue; }
+      const doc = item.document;
+      result.documents++;
+      const messages = messagesFor(opts.prompt, doc, doc.text);
+      const counts = new Map<Encoding, Promise<number>>();
+      for (const enc of encodings) counts.set(enc, counter.count(messages ?? doc.text, enc));
+      const docTokens = messages ? counter.count(doc.text, primary) : counts.get(primary)!;
+      window.push({ id: doc.id, docTokens, counts });
+      if (window.length >= WINDOW) await settle(window.shift()!);
+    }
+    counter.flush();
+    for (const p of window) await settle(p);
+  } finally {
+    await counter.close();
+  }
+
+  result.models = models.map((m, i): EstimateModel => {
+    const t = totals[i];
+    const history = opts.outputHistory?.(promptName ?? '', m.info.name) ?? null;
+    const outEst = Math.round(t.documents * outputMean(i));
+    const low = costOf(m.info, { input_tokens: t.input, output_tokens: outEst });
+    const high = costOf(m.info, { input_tokens: t.input, output_tokens: t.documents * maxOut[i] });
+    if (history) result.output_estimate = { method: 'ledger', samples: history.samples };
+    return {
+      model: m.requested, documents: t.documents, input_tokens: t.input, input_tokens_before_compression: t.input,
+      output_tokens_estimate: outEst, cost_usd: { low, high }, over_context: t.over, over_context_ids: t.overIds,
+      exact: m.info.exact, price_known: m.known && m.info.input !== null && m.info.output !== null,
+    };
+  });
+  return result;
+}
+
+function pushTop(list: { id: string; tokens: number }[], item: { id: string; tokens: number }, n: number): void {
+  if (n <= 0) return;
+  if (list.length >= n && item.tokens <= list[list.length - 1].tokens) return;
+  list.push(item);
+  list.sort((a, b) => b.tokens - a.tokens);
+  if (list.length > n) list.pop();
+}
+
+export type { RegisteredModel };

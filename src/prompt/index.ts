@@ -1,0 +1,4 @@
+export { BUILTIN_PROMPTS } from './builtin.js';
+export { renderMessages, renderText, hasDocumentPlaceholder } from './render.js';
+export { resolvePrompt, resolveSystem, promptSchema, type ConfigPrompt, type ResolvePromptOptions } from './load.js';
+export type { PromptTemplate } from './types.js';

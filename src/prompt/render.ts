@@ -1,0 +1,46 @@
+/**
+ * Single-pass rendering: one regex walks the template once and each placeholder is replaced
+ * by a callback, so text that came from a document (which may itself contain `{{id}}` or
+ * `{{document}}`) is never scanned for placeholders again.
+ */
+import type { Document } from '../documents/types.js';
+import type { ChatMessage } from '../tokens/chat.js';
+import type { PromptTemplate } from './types.js';
+
+const PLACEHOLDER = /\{\{\s*(document|id|path|field\.[^}\s]+)\s*\}\}/g;
+
+export function hasDocumentPlaceholder(template: string): boolean {
+  return /\{\{\s*document\s*\}\}/.test(template);
+}
+
+function fieldValue(doc: Pick<Document, 'fields'>, name: string): string {
+  const v = doc.fields?.[name];
+  if (v === undefined || v === null) return '';
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+export function renderText(template: string, doc: Pick<Document, 'id' | 'path' | 'fields'>, text: string): string {
+  return template.replace(PLACEHOLDER, (_m, key: string) => {
+    if (key === 'document') return text;
+    if (key === 'id') return doc.id;
+    if (key === 'path') return doc.path;
+    return fieldValue(doc, key.slice('field.'.length));
+  });
+}
+
+/**
+ * The chat messages for one document. `text` is the document text after compression.
+ * A user template without `{{document}}` gets the document appended after a blank line.
+ */
+export function renderMessages(
+  prompt: PromptTemplate,
+  doc: Pick<Document, 'id' | 'path' | 'fields'>,
+  text: string,
+): ChatMessage[] {
+  const messages: ChatMessage[] = [];
+  if (prompt.system) messages.push({ role: 'system', content: renderText(prompt.system, doc, text) });
+  const base = prompt.user.replace(/\s+$/, '');
+  const user = hasDocumentPlaceholder(base) ? prompt.user : base ? `${base}\n\n{{document}}` : '{{document}}';
+  messages.push({ role: 'user', content: renderText(user, doc, text) });
+  return messages;
+}

@@ -1,0 +1,61 @@
+/**
+ * Maps whatever the HTTP client threw to a ProviderError. Status codes and Retry-After follow
+ * OpenAI's error-code guide (https://platform.openai.com/docs/guides/error-codes) and the
+ * openai-node client's retry rules: 408, 409, 429 and 5xx are retryable; `retry-after-ms`
+ * wins over `retry-after` (seconds or an HTTP date).
+ */
+import { redact } from '../errors.js';
+import { ProviderError, type ProviderErrorKind } from './types.js';
+
+interface HeadersLike {
+  get?(name: string): string | null;
+  [k: string]: unknown;
+}
+
+function header(headers: unknown, name: string): string | undefined {
+  if (!headers || typeof headers !== 'object') return undefined;
+  const h = headers as HeadersLike;
+  if (typeof h.get === 'function') return h.get(name) ?? undefined;
+  const v = h[name] ?? h[name.toLowerCase()];
+  return typeof v === 'string' ? v : undefined;
+}
+
+export function retryAfterMs(headers: unknown, now = Date.now()): number | undefined {
+  const ms = header(headers, 'retry-after-ms');
+  if (ms !== undefined && Number.isFinite(Number(ms))) return Math.max(0, Number(ms));
+  const ra = header(headers, 'retry-after');
+  if (ra === undefined) return undefined;
+  if (Number.isFinite(Number(ra))) return Math.max(0, Number(ra) * 1000);
+  const date = Date.parse(ra);
+  return Number.isFinite(date) ? Math.max(0, date - now) : undefined;
+}
+
+function kindForStatus(status: number): ProviderErrorKind {
+  if (status === 401 || status === 403) return 'auth';
+  if (status === 404) return 'model';
+  if (status === 429) return 'rate';
+  if (status === 408 || status === 409 || status >= 500) return 'server';
+  return 'bad-request';
+}
+
+const NETWORK_CODES = /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|UND_ERR|socket hang up|other side closed|fetch failed|Connection error/i;
+
+export function classifyError(e: unknown, secrets: readonly string[], timedOut: boolean, stopping: boolean): ProviderError {
+  if (e instanceof ProviderError) return e;
+  const err = (e ?? {}) as { name?: string; message?: string; status?: number; headers?: unknown; code?: string; cause?: unknown; error?: { message?: string; code?: string } };
+  const raw = String(err.error?.message ?? err.message ?? e);
+  const message = redact(raw.split('\n')[0].slice(0, 400), secrets);
+  if (stopping) return new ProviderError('aborted', 'stopped before the reply arrived');
+  if (timedOut) return new ProviderError('timeout', 'request timed out');
+  if (err.name === 'ContextOverflowError' || /context_length_exceeded|maximum context length/i.test(raw + String(err.code ?? ''))) {
+    return new ProviderError('context', message, err.status ?? 400);
+  }
+  if (typeof err.status === 'number') {
+    return new ProviderError(kindForStatus(err.status), `HTTP ${err.status}: ${message}`, err.status, retryAfterMs(err.headers));
+  }
+  if (err.name === 'TimeoutError') return new ProviderError('timeout', 'request timed out');
+  if (err.name === 'AbortError') return new ProviderError('network', message);
+  const cause = String((err.cause as { code?: string; message?: string })?.code ?? '') + ' ' + String((err.cause as Error)?.message ?? '');
+  if (NETWORK_CODES.test(raw) || NETWORK_CODES.test(cause)) return new ProviderError('network', `network error: ${message}`);
+  return new ProviderError('network', message);
+}

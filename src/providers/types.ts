@@ -1,0 +1,57 @@
+import type { ChatMessage } from '../tokens/chat.js';
+
+/** Everything that determines an answer; also what the cache key is made of (plus the origin). */
+export interface CompletionRequest {
+  model: string;
+  messages: ChatMessage[];
+  temperature?: number;
+  max_tokens: number;
+  response_format?: 'json';
+}
+
+export interface CompletionUsage {
+  input_tokens: number;
+  output_tokens: number;
+  cached_input_tokens: number;
+}
+
+export interface CompletionResult {
+  content: string;
+  finish_reason: string | null;
+  /** null when the server sent no usage (some local servers): the engine counts instead. */
+  usage: CompletionUsage | null;
+}
+
+/** STYLE.md habit 4: an id and one method. Tests fake it with an object literal. */
+export interface Provider {
+  /** The server's origin, part of every cache key (answers from two servers never mix). */
+  readonly id: string;
+  complete(request: CompletionRequest, opts: { signal: AbortSignal }): Promise<CompletionResult>;
+}
+
+export type ProviderErrorKind =
+  | 'auth' // 401/403: abort the run
+  | 'model' // 404: abort the run
+  | 'rate' // 429: retry, back off
+  | 'server' // 5xx, 408, 409: retry
+  | 'network' // connection reset/refused: retry
+  | 'timeout' // our per-request timeout: retry
+  | 'context' // context_length_exceeded: not retried
+  | 'bad-request' // other 4xx: not retried
+  | 'aborted'; // the run is stopping
+
+/** A failed call, classified. Its message is already redacted of keys. */
+export class ProviderError extends Error {
+  constructor(
+    readonly kind: ProviderErrorKind,
+    message: string,
+    readonly status?: number,
+    /** From Retry-After / retry-after-ms, when the server sent one. */
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'ProviderError';
+  }
+}
+
+export const RETRYABLE: ReadonlySet<ProviderErrorKind> = new Set(['rate', 'server', 'network', 'timeout']);

@@ -1,0 +1,132 @@
+/**
+ * The run report: one pure pass over the usage records of a run (SPEC §9, §15).
+ *
+ * Accounting rules, and why:
+ * - tokens count every ok record, cache hits included: they are the real size of the
+ *   answers the run produced, whether or not they were paid for this time;
+ * - `cost_usd` counts only what was sent (non-cached records), `saved_usd` what the cache
+ *   hits would have cost. Failed records add their cost when they carry one (a retried
+ *   request may have been billed); a failed record with an unknown price only makes the
+ *   total unknown when it used tokens — a request refused up front bills nothing;
+ * - any unknown price makes the affected total null, shown as `?`, never as $0;
+ * - latency is measured on requests that went out: cache hits take microseconds and would
+ *   drag p50 to zero. Only when everything was cached do their latencies stand in.
+ */
+import { latencySummary, sumNullable } from './stats.js';
+import type { ModelTotals, RunReport, UsageRecord } from './types.js';
+
+export interface RunMeta {
+  run_id: string;
+  command: string;
+  started_at: string;
+  finished_at: string;
+  interrupted: boolean;
+  skipped: { path: string; reason: string }[];
+  /** Documents the run set out to process (done + failed + skipped + not reached). */
+  total: number;
+  warnings: string[];
+}
+
+export const MAX_FAILURES = 20;
+
+interface ModelAcc {
+  model: string;
+  documents: number;
+  input_tokens: number;
+  output_tokens: number;
+  costs: (number | null)[];
+}
+
+/** What a record adds to the spent total (see the rules above). */
+function spent(r: UsageRecord): number | null {
+  if (r.cached) return 0;
+  if (r.status === 'ok') return r.cost_usd;
+  if (r.cost_usd != null) return r.cost_usd;
+  return r.input_tokens + r.output_tokens > 0 ? null : 0;
+}
+
+function failureText(r: UsageRecord): string {
+  if (r.error_code && r.error) return `${r.error_code}: ${r.error}`;
+  return r.error ?? r.error_code ?? 'failed';
+}
+
+export function summarizeRun(records: Iterable<UsageRecord>, meta: RunMeta): RunReport {
+  let done = 0;
+  let failed = 0;
+  let cached = 0;
+  const tokens = { input: 0, output: 0, cached_input: 0, before_compression: 0, after_compression: 0 };
+  const costs: (number | null)[] = [];
+  const saved: (number | null)[] = [];
+  const liveLatencies: number[] = [];
+  const cachedLatencies: number[] = [];
+  const failures: RunReport['failures'] = [];
+  const models = new Map<string, ModelAcc>();
+
+  for (const r of records) {
+    let acc = models.get(r.model);
+    if (!acc) {
+      acc = { model: r.model, documents: 0, input_tokens: 0, output_tokens: 0, costs: [] };
+      models.set(r.model, acc);
+    }
+    const cost = spent(r);
+    costs.push(cost);
+    acc.costs.push(cost);
+
+    if (r.status === 'error') {
+      failed++;
+      if (failures.length < MAX_FAILURES) failures.push({ id: r.id, error: failureText(r) });
+      continue;
+    }
+    done++;
+    acc.documents++;
+    acc.input_tokens += r.input_tokens;
+    acc.output_tokens += r.output_tokens;
+    tokens.input += r.input_tokens;
+    tokens.output += r.output_tokens;
+    tokens.cached_input += r.cached_input_tokens;
+    tokens.before_compression += r.doc_tokens_before ?? r.doc_tokens_after ?? 0;
+    tokens.after_compression += r.doc_tokens_after ?? r.doc_tokens_before ?? 0;
+    if (r.cached) {
+      cached++;
+      saved.push(r.saved_usd);
+      cachedLatencies.push(r.latency_ms);
+    } else {
+      liveLatencies.push(r.latency_ms);
+    }
+  }
+
+  const started = Date.parse(meta.started_at);
+  const finished = Date.parse(meta.finished_at);
+  const duration_ms = Number.isFinite(started) && Number.isFinite(finished) ? Math.max(0, finished - started) : 0;
+  const seconds = duration_ms / 1000;
+
+  const modelTotals: ModelTotals[] = [...models.values()].map((m) => ({
+    model: m.model,
+    documents: m.documents,
+    input_tokens: m.input_tokens,
+    output_tokens: m.output_tokens,
+    cost_usd: sumNullable(m.costs),
+  }));
+
+  return {
+    run_id: meta.run_id,
+    command: meta.command,
+    started_at: meta.started_at,
+    finished_at: meta.finished_at,
+    duration_ms,
+    interrupted: meta.interrupted,
+    documents: { total: meta.total, done, failed, skipped: meta.skipped.length, cached },
+    tokens,
+    cost_usd: sumNullable(costs),
+    saved_usd: sumNullable(saved),
+    latency_ms: latencySummary(liveLatencies.length > 0 ? liveLatencies : cachedLatencies),
+    throughput: {
+      documents_per_s: seconds > 0 ? done / seconds : 0,
+      tokens_per_s: seconds > 0 ? (tokens.input + tokens.output) / seconds : 0,
+    },
+    models: modelTotals,
+    skipped: [...meta.skipped],
+    failures,
+    warnings: [...meta.warnings],
+  };
+}

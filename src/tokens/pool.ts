@@ -1,0 +1,117 @@
+/**
+ * Token counting across cores. Counting is the CPU cost of `estimate` and `compare`; on a
+ * large corpus the main thread reads and renders while worker threads count. Small inputs
+ * never pay for a worker: the counter works in-process until `inlineBytes` of text have
+ * been seen, and only then starts workers (tiktoken's WASM costs ~100 ms per worker).
+ * Results are returned in submission order; at most `2 × workers` jobs are outstanding so
+ * memory stays bounded.
+ */
+import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
+import { countChat, type ChatMessage } from './chat.js';
+import { countTokens } from './encoder.js';
+import type { Encoding } from '../models/types.js';
+
+type Item = ChatMessage[] | string;
+
+export interface CounterOptions {
+  /** Worker threads to use once the input is large (default: available cores). 0 = never. */
+  workers?: number;
+  /** Text seen in-process before workers start (default 4 MB). */
+  inlineBytes?: number;
+  /** Text per job sent to a worker (default 512 KB). */
+  jobBytes?: number;
+}
+
+interface Batch {
+  enc: Encoding;
+  items: Item[];
+  resolvers: ((n: number) => void)[];
+  bytes: number;
+}
+
+const sizeOf = (item: Item) => (typeof item === 'string' ? item.length : item.reduce((n, m) => n + m.content.length, 0));
+const countOne = (item: Item, enc: Encoding) => (typeof item === 'string' ? countTokens(item, enc) : countChat(item, enc));
+
+export class TokenCounter {
+  private readonly workerCount: number;
+  private readonly inlineBytes: number;
+  private readonly jobBytes: number;
+  private seen = 0;
+  private workers: Worker[] = [];
+  private next = 0;
+  private jobId = 0;
+  private pending = new Map<number, (counts: number[]) => void>();
+  private batch: Batch | null = null;
+  private inFlight = 0;
+  private waiters: (() => void)[] = [];
+
+  constructor(opts: CounterOptions = {}) {
+    this.workerCount = opts.workers ?? availableParallelism();
+    this.inlineBytes = opts.inlineBytes ?? 4 * 1024 * 1024;
+    this.jobBytes = opts.jobBytes ?? 512 * 1024;
+  }
+
+  /**
+   * Count one request (messages) or text. Resolves with the exact count. Call `flush()` after
+   * the last item so a partly filled job is sent.
+   */
+  async count(item: Item, encoding: Encoding): Promise<number> {
+    const size = sizeOf(item);
+    this.seen += size;
+    if (this.workerCount === 0 || this.seen <= this.inlineBytes) return countOne(item, encoding);
+    if (this.batch && this.batch.enc !== encoding) this.send();
+    while (this.inFlight >= this.workerCount * 2) await new Promise<void>((r) => this.waiters.push(r));
+    return new Promise<number>((resolve) => {
+      if (!this.batch) {
+        const batch = (this.batch = { enc: encoding, items: [], resolvers: [], bytes: 0 });
+        // A caller that awaits each count must not wait for a full job.
+        setTimeout(() => this.batch === batch && this.send(), 2);
+      }
+      const batch = this.batch;
+      batch.items.push(item);
+      batch.resolvers.push(resolve);
+      batch.bytes += size;
+      if (batch.bytes >= this.jobBytes) this.send();
+    });
+  }
+
+  flush(): void {
+    if (this.batch) this.send();
+  }
+
+  private send(): void {
+    const batch = this.batch!;
+    this.batch = null;
+    if (this.workers.length === 0) this.start();
+    const id = ++this.jobId;
+    this.inFlight++;
+    this.pending.set(id, (counts) => {
+      this.inFlight--;
+      counts.forEach((n, i) => batch.resolvers[i](n));
+      this.waiters.shift()?.();
+    });
+    const worker = this.workers[this.next++ % this.workers.length];
+    worker.postMessage({ id, encoding: batch.enc, items: batch.items });
+  }
+
+  private start(): void {
+    const url = new URL('./worker.js', import.meta.url);
+    for (let i = 0; i < this.workerCount; i++) {
+      const w = new Worker(url);
+      w.on('message', (msg: { id: number; counts: number[] }) => {
+        const done = this.pending.get(msg.id);
+        this.pending.delete(msg.id);
+        done?.(msg.counts);
+      });
+      w.unref();
+      this.workers.push(w);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.flush();
+    await Promise.all(this.workers.map((w) => w.terminate()));
+    this.workers = [];
+  }
+}
