@@ -40,8 +40,8 @@ function compile(globs: readonly string[]): ((rel: string) => boolean) | undefin
 export interface PathFilter {
   /** Whether a file (path relative to the input root) is read. */
   acceptFile: (rel: string) => boolean;
-  /** Whether a folder is pruned from the walk (an exclude glob names it, e.g. `--exclude vendor`). */
-  pruneDir: (rel: string) => boolean;
+  /** Whether a folder (at `depth` below the root, from 1) is left out of the walk. */
+  pruneDir: (rel: string, depth: number) => boolean;
 }
 
 export function makeFilter(include: readonly string[] = [], exclude: readonly string[] = []): PathFilter {
@@ -49,6 +49,24 @@ export function makeFilter(include: readonly string[] = [], exclude: readonly st
   const exc = compile(exclude);
   return {
     acceptFile: (rel) => (inc === undefined || inc(rel)) && !(exc !== undefined && exc(rel)),
+    // An exclude glob that names a folder (`--exclude vendor`) prunes it.
     pruneDir: (rel) => exc !== undefined && exc(rel),
+  };
+}
+
+/**
+ * The walk filter of a glob input, on top of the user's filter. Like a shell, a glob that
+ * matches a folder takes everything under it (`"docs/*"` includes `docs/guides/a.md`).
+ */
+export function globFilter(glob: GlobInput, user?: PathFilter): PathFilter {
+  const inMatchedDir = (rel: string): boolean => {
+    for (let i = rel.indexOf('/'); i !== -1; i = rel.indexOf('/', i + 1)) if (glob.match(rel.slice(0, i))) return true;
+    return false;
+  };
+  const matches = (rel: string): boolean => glob.match(rel) || inMatchedDir(rel);
+  return {
+    acceptFile: (rel) => matches(rel) && (user === undefined || user.acceptFile(rel)),
+    pruneDir: (rel, depth) =>
+      (user !== undefined && user.pruneDir(rel, depth)) || (depth > glob.maxDepth && !matches(rel)),
   };
 }

@@ -8,7 +8,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { LlmbatchError } from '../errors.js';
-import { isGlob, makeFilter, parseGlob, type GlobInput, type PathFilter } from './glob.js';
+import { globFilter, isGlob, makeFilter, parseGlob, type GlobInput, type PathFilter } from './glob.js';
 import { decodeText, logicalName, readText } from './read.js';
 import { csvItems, jsonArrayItems, jsonlItems, recordFormat, type RawItem } from './records.js';
 import type { InputItem, InputOptions } from './types.js';
@@ -71,9 +71,8 @@ async function planInput(input: string, cwd: string, opts: InputOptions): Promis
 }
 
 async function globMatchesAny(base: string, glob: GlobInput): Promise<boolean> {
-  const acceptAll: PathFilter = { acceptFile: glob.match, pruneDir: () => false };
   try {
-    for await (const entry of walk(base, { filter: acceptAll, maxDepth: glob.maxDepth })) {
+    for await (const entry of walk(base, { filter: globFilter(glob) })) {
       if (entry.kind === 'file') return true;
     }
   } catch {
@@ -95,11 +94,8 @@ async function* planItems(plan: Plan, filter: PathFilter, opts: InputOptions): A
       return;
     case 'folder':
     case 'glob': {
-      const glob = plan.kind === 'glob' ? plan.glob : undefined;
-      const walkFilter: PathFilter = glob
-        ? { acceptFile: (rel) => glob.match(rel) && filter.acceptFile(rel), pruneDir: filter.pruneDir }
-        : filter;
-      for await (const entry of walk(plan.abs, { filter: walkFilter, maxDepth: glob?.maxDepth })) {
+      const walkFilter = plan.kind === 'glob' ? globFilter(plan.glob, filter) : filter;
+      for await (const entry of walk(plan.abs, { filter: walkFilter })) {
         if (entry.kind === 'skipped') yield { kind: 'skipped', skipped: { path: entry.rel, reason: entry.reason } };
         else yield* fileItems(entry.abs, entry.rel, opts);
       }

@@ -1,6 +1,7 @@
 /**
- * Depth-first folder walk as an async generator, in a stable order (names compared by code
- * point, i.e. UTF-8 byte order), so ids and outputs come out the same on every run and OS.
+ * Depth-first folder walk as an async generator, in a stable order so ids and outputs come
+ * out the same on every run and OS: names are compared by code point, which is UTF-8 byte
+ * order (JavaScript's `<` compares UTF-16 units, which puts emoji before U+E000–U+FFFF).
  *
  * Memory stays flat: only one listing per folder level is held at a time. Symlinked folders
  * are followed; a loop is caught by keeping the real paths of the folders on the current
@@ -18,15 +19,10 @@ export type WalkEntry =
 
 export interface WalkOptions {
   filter?: PathFilter;
-  /** Folder levels below the root to descend into (Infinity: all). */
-  maxDepth?: number;
 }
 
 /** Hidden entries and node_modules are never walked (not reported: they are not documents). */
 export const isIgnoredName = (name: string): boolean => name.startsWith('.') || name === 'node_modules';
-
-export const codePointCompare = (a: string, b: string): number =>
-  Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 
 export function errorReason(err: unknown): string {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
@@ -55,7 +51,12 @@ async function* walkDir(
     yield { kind: 'skipped', rel: rel === '' ? '.' : rel, reason: errorReason(err) };
     return;
   }
-  entries = entries.filter((e) => !isIgnoredName(e.name)).sort((a, b) => codePointCompare(a.name, b.name));
+  // Sort keys are computed once per entry: a folder may hold 100k files.
+  entries = entries
+    .filter((e) => !isIgnoredName(e.name))
+    .map((e) => ({ e, key: Buffer.from(e.name, 'utf8') }))
+    .sort((a, b) => Buffer.compare(a.key, b.key))
+    .map(({ e }) => e);
 
   for (const entry of entries) {
     const childAbs = path.join(abs, entry.name);
@@ -77,8 +78,7 @@ async function* walkDir(
     }
 
     if (isDir) {
-      if (depth + 1 > (opts.maxDepth ?? Infinity)) continue;
-      if (opts.filter?.pruneDir(childRel)) continue;
+      if (opts.filter?.pruneDir(childRel, depth + 1)) continue;
       let childReal: string;
       try {
         childReal = entry.isSymbolicLink() ? await realpath(childAbs) : path.join(real, entry.name);

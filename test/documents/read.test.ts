@@ -1,0 +1,78 @@
+import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { LlmbatchError } from '../../src/errors.js';
+import { collect, docs, summary, tree } from './helpers.js';
+
+describe('text passes through as it is', () => {
+  it.each([
+    ['special tokens', 'a <|endoftext|> b <|im_start|>user\nhi<|im_end|>'],
+    ['template placeholders', 'Summarise {{document}} for {{id}} and {{field.title}}'],
+    ['CRLF line ends and trailing spaces', 'one  \r\ntwo\r\n\r\n'],
+    ['decomposed Unicode', 'Cafe\u0301 and \u00e9 stay distinct'],
+    ['a BOM in the middle', 'before\uFEFFafter'],
+  ])('keeps %s verbatim', async (_name, text) => {
+    const root = await tree({ 'doc.txt': text });
+    expect(docs(await collect([root]))[0].text).toBe(text);
+  });
+
+  it('strips one leading UTF-8 BOM and nothing else', async () => {
+    const root = await tree({ 'doc.md': '\uFEFF# Title\n' });
+    expect(docs(await collect([root]))[0].text).toBe('# Title\n');
+  });
+});
+
+describe('gzip', () => {
+  it('decompresses .gz transparently; the id keeps the real path', async () => {
+    const root = await tree({ 'archive/notes.md.gz': gzipSync('# Notes\nSee <|endoftext|>.\n') });
+    const [doc] = docs(await collect([root]));
+    expect(doc).toMatchObject({ id: 'archive/notes.md.gz', path: 'archive/notes.md.gz', text: '# Notes\nSee <|endoftext|>.\n' });
+  });
+
+  it.each([
+    ['a gzipped binary', gzipSync(Buffer.from([1, 0, 2, 0])), 'binary'],
+    ['a gzipped empty file', gzipSync(''), 'empty'],
+    ['a corrupt gzip', Buffer.from('not gzip at all'), 'unreadable: corrupt gzip (Z_DATA_ERROR)'],
+  ])('skips %s', async (_name, bytes, reason) => {
+    const root = await tree({ 'x.txt.gz': bytes });
+    expect(summary(await collect([root]))).toEqual([`skip x.txt.gz (${reason})`]);
+  });
+
+  it('reads a gzipped JSON array as records', async () => {
+    const root = await tree({ 'faq.json.gz': gzipSync('[{"id": "a", "text": "A"}]') });
+    expect(summary(await collect([root]))).toEqual(['doc faq.json.gz#a']);
+  });
+});
+
+describe('stdin', () => {
+  it('reads one document from opts.stdin with id and path "-"', async () => {
+    const stdin = Readable.from([Buffer.from('hello '), Buffer.from('from a pipe <|endoftext|>')]);
+    const items = await collect(['-'], { stdin });
+    expect(items).toEqual([{ kind: 'document', document: { id: '-', path: '-', text: 'hello from a pipe <|endoftext|>', index: 0 } }]);
+  });
+
+  it('numbers stdin among other inputs', async () => {
+    const root = await tree({ 'a.md': 'a' });
+    const items = await collect(['a.md', '-'], { cwd: root, stdin: Readable.from(['piped']) });
+    expect(docs(items).map((d) => [d.id, d.index])).toEqual([
+      ['a.md', 0],
+      ['-', 1],
+    ]);
+  });
+
+  it.each([
+    ['empty', [], 'empty'],
+    ['binary', [Buffer.from([0x89, 0x50, 0x00])], 'binary'],
+  ])('skips %s stdin', async (_name, chunks, reason) => {
+    expect(summary(await collect(['-'], { stdin: Readable.from(chunks) }))).toEqual([`skip - (${reason})`]);
+  });
+
+  it.each([
+    [['-'], undefined, /no stdin/],
+    [['-', '-'], Readable.from(['x']), /more than once/],
+  ])('throws for %j without usable stdin', async (inputs, stdin, message) => {
+    const err = await collect(inputs, { stdin }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LlmbatchError);
+    expect((err as Error).message).toMatch(message);
+  });
+});
