@@ -28,8 +28,8 @@ export interface ChartOptions {
 }
 
 const W = 720;
-const LABEL = 240;
-const MAX_LABEL = 32;
+const LABEL = 250;
+const MAX_LABEL = 30;
 const PLOT = 340;
 const ROW = 26;
 const BAR = 16;
