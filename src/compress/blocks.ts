@@ -95,8 +95,7 @@ function frontMatterEnd(lines: readonly string[]): number {
   return -1;
 }
 
-export function scanBlocks(lines: readonly string[]): Block[] {
-  const rst = looksLikeRst(lines);
+export function scanBlocks(lines: readonly string[], rst = looksLikeRst(lines)): Block[] {
   const blocks: Block[] = [];
   let proseStart = 0;
   const pushCode = (start: number, end: number): void => {

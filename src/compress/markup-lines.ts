@@ -13,7 +13,7 @@ const RST_TARGET = /^\s*(?:\.\.\s+_[^:]*:|__\s+\S)/;
 const RST_COMMENT = /^\s*\.\.(?:\s|$)/;
 const NOT_COMMENT = /^\s*\.\.\s+(?:\[|\|)/; // footnotes, citations, substitution definitions
 const DIRECTIVE_LINE = /^(\s*)\.\.\s+[\w.+-]+(?::[\w.+-]+)*::[ \t]*(.*)$/;
-const OPTION = /^\s+:([\w -]+):(?:\s+(.*))?$/;
+const OPTION = /^\s*:([\w -]+):(?:\s+(.*))?$/;
 const VISIBLE_OPTIONS = new Set(['alt', 'caption', 'title']);
 const MD_RULER = /^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)+\|?\s*$/;
 const GRID_RULER = /^\s*\+(?:[-=:]+\+)+\s*$/;

@@ -136,7 +136,7 @@ function tidyLines(lines: readonly string[]): string[] {
     if (/[\uE002-\uE004]/.test(line)) {
       line = line.replace(/([ \t]*)[\uE002-\uE004]+([ \t]*)/g, (m, before: string, after: string, at: number, s: string) => {
         if (at === 0) return before;
-        if (at + m.length === s.length) return '';
+        if (at + m.length === s.length || /[.,;:!?)\]]/.test(s[at + m.length])) return '';
         return before || after || m.includes(BREAK) ? ' ' : '';
       });
     }

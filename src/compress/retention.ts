@@ -73,7 +73,7 @@ function hiddenLine(line: string, state: { comment: number; directive: boolean }
     state.comment = -1;
   }
   if (state.directive) {
-    if (/^\s+:[\w -]+:(\s|$)/.test(line) && !/^\s+:(alt|caption|title):/.test(line)) return true;
+    if (/^\s*:[\w -]+:(\s|$)/.test(line) && !/^\s*:(alt|caption|title):/.test(line)) return true;
     state.directive = false;
   }
   if (/^\s{0,3}\[(?!\^)[^\]\n]+\]:\s*\S/.test(line)) return true; // Markdown reference definition

@@ -34,17 +34,14 @@ const tmpName = (path: string) => `${path}.tmp-${process.pid}-${Math.random().to
 
 export class JsonlFileSink implements ResultSink {
   private readonly tmp: string;
-  private stream: WriteStream | null = null;
+  private stream: Promise<WriteStream> | null = null;
 
   constructor(readonly path: string) {
     this.tmp = tmpName(path);
   }
 
-  private async open(): Promise<WriteStream> {
-    if (!this.stream) {
-      await mkdir(dirname(this.path), { recursive: true });
-      this.stream = createWriteStream(this.tmp, { mode: 0o644 });
-    }
+  private open(): Promise<WriteStream> {
+    this.stream ??= mkdir(dirname(this.path), { recursive: true }).then(() => createWriteStream(this.tmp, { mode: 0o644 }));
     return this.stream;
   }
 
@@ -92,10 +89,11 @@ export class FolderSink implements ResultSink {
   async close(): Promise<void> {}
 }
 
-/** Reorders results into input order (documents finish out of order). */
+/** Reorders results into input order (documents finish out of order); writes one at a time. */
 export class InOrder<T> {
   private next = 0;
   private held = new Map<number, T | null>();
+  private writing: Promise<void> = Promise.resolve();
 
   constructor(private readonly emit: (item: T) => Promise<void>) {}
 
@@ -104,21 +102,31 @@ export class InOrder<T> {
   }
 
   /** `item` null = this index produced nothing to write (e.g. interrupted). */
-  async put(index: number, item: T | null): Promise<void> {
+  put(index: number, item: T | null): Promise<void> {
     this.held.set(index, item);
+    const ready: T[] = [];
     while (this.held.has(this.next)) {
       const it = this.held.get(this.next)!;
       this.held.delete(this.next++);
-      if (it !== null) await this.emit(it);
+      if (it !== null) ready.push(it);
     }
+    return this.write(ready);
   }
 
   /** At the end (or on interrupt): write whatever is held, in order, skipping gaps. */
-  async drain(): Promise<void> {
-    for (const i of [...this.held.keys()].sort((a, b) => a - b)) {
-      const it = this.held.get(i)!;
-      if (it !== null) await this.emit(it);
-    }
+  drain(): Promise<void> {
+    const keys = [...this.held.keys()].sort((a, b) => a - b);
+    const ready = keys.map((i) => this.held.get(i)!).filter((it) => it !== null) as T[];
     this.held.clear();
+    return this.write(ready);
+  }
+
+  private write(items: T[]): Promise<void> {
+    if (items.length) {
+      this.writing = this.writing.then(async () => {
+        for (const it of items) await this.emit(it);
+      });
+    }
+    return this.writing;
   }
 }

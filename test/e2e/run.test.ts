@@ -1,0 +1,219 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { startFakeOpenAI } from '../support/fake-openai.js';
+import { FIXTURES, TEST_KEY, makeDocs, parseJsonl, runCli, tempDir, testEnv } from '../support/cli.js';
+
+type Fake = Awaited<ReturnType<typeof startFakeOpenAI>>;
+let fake: Fake;
+
+beforeAll(async () => {
+  fake = await startFakeOpenAI({ apiKey: TEST_KEY });
+});
+afterAll(async () => fake.close());
+beforeEach(() => {
+  fake.setOptions({ latencyMs: 0, fail429Rate: 0, fail500Rate: 0, dropRate: 0, apiKey: TEST_KEY, failFirst: 0 });
+  fake.reset();
+});
+
+function allFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile())
+    .map((d) => join(d.parentPath ?? (d as any).path, d.name));
+}
+
+describe('run / summarize end to end', () => {
+  it('never has more requests in flight than --concurrency, and a re-run sends nothing', async () => {
+    const docs = makeDocs(60);
+    const env = testEnv(fake.baseURL);
+    const out = join(tempDir(), 'out.jsonl');
+    const report = join(tempDir(), 'report.json');
+    fake.setOptions({ latencyMs: 40 });
+    const first = await runCli(['summarize', docs, '-c', '4', '-o', out, '--report', report], { env });
+    expect(first.stderr).not.toMatch(/error/i);
+    expect(first.code).toBe(0);
+    expect(fake.stats.requests).toBe(60);
+    expect(fake.stats.maxInFlight).toBeLessThanOrEqual(4);
+    expect(fake.stats.maxInFlight).toBeGreaterThanOrEqual(2);
+    const lines = parseJsonl(readFileSync(out, 'utf8'));
+    expect(lines).toHaveLength(60);
+    expect(lines.map((l) => l.id)).toEqual([...lines.map((l) => l.id)].sort());
+    expect(lines[0]).toMatchObject({ prompt: 'summarize', model: 'gpt-4o-mini', cached: false, error: null, chunks: 1 });
+    for (const k of ['id', 'path', 'prompt', 'model', 'output', 'usage', 'cost_usd', 'latency_ms', 'cached', 'attempts', 'chunks', 'error']) expect(lines[0]).toHaveProperty(k);
+
+    fake.reset();
+    const second = await runCli(['summarize', docs, '-c', '4', '-o', out, '--report', report], { env });
+    expect(second.code).toBe(0);
+    expect(fake.stats.requests).toBe(0);
+    const r = JSON.parse(readFileSync(report, 'utf8'));
+    expect(r.documents).toMatchObject({ total: 60, done: 60, failed: 0, cached: 60 });
+    expect(r.cost_usd).toBe(0);
+    expect(r.saved_usd).toBeGreaterThan(0);
+    expect(parseJsonl(readFileSync(out, 'utf8')).every((l) => l.cached === true)).toBe(true);
+  });
+
+  it('ends with every document done despite 20% random 429s', async () => {
+    const docs = makeDocs(50);
+    fake.setOptions({ fail429Rate: 0.2, retryAfterMs: 10 });
+    const res = await runCli(['summarize', docs, '-c', '8', '--no-cache'], { env: testEnv(fake.baseURL) });
+    expect(res.code).toBe(0);
+    const lines = parseJsonl(res.stdout);
+    expect(lines).toHaveLength(50);
+    expect(lines.every((l) => l.error === null)).toBe(true);
+    expect(fake.stats.byStatus['429']).toBeGreaterThan(0);
+    expect(lines.some((l) => l.attempts > 1)).toBe(true);
+  });
+
+  it('retries 500s and dropped connections', async () => {
+    const docs = makeDocs(20);
+    fake.setOptions({ fail500Rate: 0.2, dropRate: 0.1 });
+    const res = await runCli(['summarize', docs, '--no-cache', '--retries', '8'], { env: testEnv(fake.baseURL) });
+    expect(res.code).toBe(0);
+    expect(parseJsonl(res.stdout).every((l) => l.error === null)).toBe(true);
+  });
+
+  it('aborts at once with exit 4 on a wrong key, after only a handful of requests', async () => {
+    const docs = makeDocs(200);
+    const res = await runCli(['summarize', docs, '-c', '4', '--no-cache'], { env: testEnv(fake.baseURL, { OPENAI_API_KEY: 'sk-wrong-key-abcdefghijklmnop' }) });
+    expect(res.code).toBe(4);
+    expect(fake.stats.requests).toBeLessThanOrEqual(8);
+    expect(res.stderr).toMatch(/error: .*credentials/);
+    expect(res.stderr).toMatch(/hint:/);
+    expect(res.stderr).not.toContain('sk-wrong-key-abcdefghijklmnop');
+    expect(res.stderr.split('\n').filter((l) => l.startsWith('error:'))).toHaveLength(1);
+  });
+
+  it('aborts with exit 4 on an unknown model (404)', async () => {
+    const docs = makeDocs(30);
+    const res = await runCli(['summarize', docs, '-m', 'no-such-model', '--no-cache'], { env: testEnv(fake.baseURL) });
+    expect(res.code).toBe(4);
+    expect(res.stderr).toMatch(/does not know model "no-such-model"/);
+    expect(fake.stats.requests).toBeLessThanOrEqual(8);
+  });
+
+  it('--dry-run sends nothing and prints the estimate', async () => {
+    const res = await runCli(['summarize', FIXTURES, '--dry-run', '--json'], { env: testEnv(fake.baseURL) });
+    expect(res.code).toBe(0);
+    expect(fake.stats.requests).toBe(0);
+    const plan = JSON.parse(res.stdout);
+    expect(plan.models[0].model).toBe('gpt-4o-mini');
+    expect(plan.models[0].input_tokens).toBeGreaterThan(1000);
+    expect(plan.cached).toBe(0);
+  });
+
+  it('--budget below the estimate refuses to start (exit 3, nothing sent)', async () => {
+    const docs = makeDocs(20);
+    const res = await runCli(['summarize', docs, '--budget', '0.000001'], { env: testEnv(fake.baseURL) });
+    expect(res.code).toBe(3);
+    expect(res.stderr).toMatch(/exceeds --budget/);
+    expect(fake.stats.requests).toBe(0);
+  });
+
+  it('writes a mirrored folder tree, keeps the key out of every file, cache 0600 in a 0700 folder', async () => {
+    const env = testEnv(fake.baseURL);
+    const out = tempDir();
+    const report = join(tempDir(), 'r.md');
+    const res = await runCli(['summarize', FIXTURES, '-o', out, '--report', report], { env });
+    expect(res.code).toBe(1); // the fixtures hold one malformed JSONL line
+    expect(existsSync(join(out, 'docs/guides/getting-started.md.md'))).toBe(true);
+    expect(allFiles(out).every((f) => f.startsWith(out))).toBe(true);
+    const stateDir = join(env.XDG_CACHE_HOME!, 'llmbatch');
+    expect(statSync(stateDir).mode & 0o777).toBe(0o700);
+    expect(statSync(join(stateDir, 'cache.sqlite')).mode & 0o777).toBe(0o600);
+    expect(statSync(join(stateDir, 'ledger.sqlite')).mode & 0o777).toBe(0o600);
+    for (const f of [...allFiles(out), ...allFiles(stateDir), report]) {
+      expect(readFileSync(f).includes(TEST_KEY), f).toBe(false);
+    }
+    expect(res.stdout + res.stderr).not.toContain(TEST_KEY);
+  });
+
+  it('a corrupt cache file gives a clear error naming the file (exit 2), no stack trace', async () => {
+    const env = testEnv(fake.baseURL);
+    const cache = join(tempDir(), 'cache.sqlite');
+    writeFileSync(cache, 'this is not a database, just some garbage bytes '.repeat(200));
+    const res = await runCli(['summarize', FIXTURES, '--cache', cache], { env });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain(cache);
+    expect(res.stderr).toMatch(/hint: Move it aside/);
+    expect(res.stderr).not.toMatch(/\n\s+at /);
+    expect(fake.stats.requests).toBe(0);
+  });
+
+  it('Ctrl-C mid-run exits 130 with finished results on disk; the re-run sends only the rest', async () => {
+    const docs = makeDocs(40);
+    const env = testEnv(fake.baseURL);
+    const out = join(tempDir(), 'out.jsonl');
+    fake.setOptions({ latencyMs: 100 });
+    const res = await runCli(['summarize', docs, '-c', '2', '-o', out, '--grace', '5'], {
+      env,
+      onSpawn: (child) => {
+        const poll = setInterval(() => {
+          if (fake.stats.completed >= 6) {
+            clearInterval(poll);
+            child.kill('SIGINT');
+          }
+        }, 10);
+      },
+    });
+    expect(res.code).toBe(130);
+    const done = parseJsonl(readFileSync(out, 'utf8'));
+    expect(done.length).toBeGreaterThanOrEqual(6);
+    expect(done.length).toBeLessThan(40);
+    expect(done.every((l) => l.error === null)).toBe(true);
+    const sent = fake.stats.completed;
+    fake.reset();
+    fake.setOptions({ latencyMs: 0 });
+    const again = await runCli(['summarize', docs, '-c', '2', '-o', out], { env });
+    expect(again.code).toBe(0);
+    expect(fake.stats.requests).toBe(40 - sent);
+    expect(parseJsonl(readFileSync(out, 'utf8'))).toHaveLength(40);
+  });
+
+  it('a document too long for the context window is an error record, the rest run (exit 1)', async () => {
+    const dir = makeDocs(3);
+    mkdirSync(join(dir, 'big'), { recursive: true });
+    writeFileSync(join(dir, 'big/huge.txt'), 'lorem ipsum dolor sit amet '.repeat(40_000));
+    const res = await runCli(['summarize', dir, '--no-cache', '-m', 'gpt-3.5-turbo'], { env: testEnv(fake.baseURL) });
+    expect(res.code).toBe(1);
+    const lines = parseJsonl(res.stdout);
+    expect(lines).toHaveLength(4);
+    const big = lines.find((l) => l.id === 'big/huge.txt');
+    expect(big.error).toMatch(/too long for gpt-3.5-turbo/);
+    expect(lines.filter((l) => l.error === null)).toHaveLength(3);
+    expect(fake.stats.requests).toBe(3);
+  });
+
+  it('identical requests share one call', async () => {
+    const dir = tempDir();
+    for (let i = 0; i < 5; i++) writeFileSync(join(dir, `same-${i}.txt`), 'The very same text in every file.\n');
+    fake.setOptions({ latencyMs: 50 });
+    const res = await runCli(['summarize', dir, '--no-cache', '-c', '5'], { env: testEnv(fake.baseURL) });
+    expect(res.code).toBe(0);
+    expect(parseJsonl(res.stdout)).toHaveLength(5);
+    expect(fake.stats.requests).toBe(1);
+  });
+
+  it('times out slow requests and retries them', async () => {
+    const docs = makeDocs(2);
+    fake.setOptions({ latencyMs: 1500 });
+    const res = await runCli(['summarize', docs, '--no-cache', '--timeout', '0.3', '--retries', '1'], { env: testEnv(fake.baseURL) });
+    expect(res.code).toBe(1);
+    const lines = parseJsonl(res.stdout);
+    expect(lines.every((l) => /timed out|no reply/.test(l.error) && l.attempts === 2)).toBe(true);
+  });
+
+  it('works with no key against a local server that needs none', async () => {
+    fake.setOptions({ apiKey: undefined });
+    const docs = makeDocs(3);
+    const res = await runCli(['summarize', docs, '--no-cache'], { env: testEnv(fake.baseURL, { OPENAI_API_KEY: undefined }) });
+    expect(res.code).toBe(0);
+    expect(parseJsonl(res.stdout)).toHaveLength(3);
+  });
+
+  it('refuses to call api.openai.com without a key (exit 2, nothing sent)', async () => {
+    const res = await runCli(['summarize', FIXTURES], { env: testEnv(undefined, { OPENAI_API_KEY: undefined }) });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/No API key: set OPENAI_API_KEY/);
+  });
+});
