@@ -50,6 +50,11 @@ export function splitSentences(text: string): string[] {
   return out;
 }
 
+/** A "sentence" this long that spans lines is a list or a dump, not prose: one unit per line. */
+const LONG_SENTENCE = 400;
+const splitLong = (s: string): string[] =>
+  s.length > LONG_SENTENCE && s.includes('\n') ? s.split('\n').filter((l) => l.trim() !== '') : [s];
+
 interface Item {
   lines: string[];
   kind: 'heading' | 'row' | 'text';
@@ -112,8 +117,11 @@ export function atoms(text: string): Atom[] {
         if (item.kind !== 'text') {
           out.push({ text: item.lines.join('\n'), breakBefore: first, kind: item.kind === 'heading' ? 'heading' : 'text' });
         } else {
-          const sentences = splitSentences(item.lines.join('\n'));
-          sentences.forEach((s, k) => out.push({ text: s, breakBefore: k === 0 ? first : 0, kind: 'text' }));
+          let brk: Break = first;
+          for (const sentence of splitSentences(item.lines.join('\n'))) {
+            splitLong(sentence).forEach((text, k) => out.push({ text, breakBefore: k === 0 ? brk : 1, kind: 'text' }));
+            brk = 0;
+          }
         }
         first = 1;
       }

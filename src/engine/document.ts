@@ -13,6 +13,7 @@ import { ProviderError, type CompletionRequest, type CompletionUsage, type Provi
 import { countChat, countTokens } from '../tokens/index.js';
 import { renderMessages } from '../prompt/index.js';
 import { maxOutputFor } from '../plan/variant.js';
+import type { TextTransform } from '../plan/text.js';
 import { executeRequest, RequestFailure, type AttemptContext } from './request.js';
 import type { OutputRecord } from './outputs.js';
 
@@ -32,6 +33,8 @@ export interface DocumentContext {
   maxOutputTokens?: number;
   attempt: Omit<AttemptContext, 'onRetry'>;
   onRetry: (id: string, info: Parameters<NonNullable<AttemptContext['onRetry']>>[0]) => void;
+  /** Compression: the text to send for a document (identity when absent). */
+  transform?: TextTransform;
   /** Identical requests in flight share one call. */
   inflight: Map<string, Promise<SentOutcome>>;
 }
@@ -43,6 +46,9 @@ export interface DocumentOutcome {
   status: 'ok' | 'error' | 'aborted';
   errorCode: string | null;
   docTokens?: number;
+  /** Document tokens before / after compression, when compression ran. */
+  tokensBefore?: number | null;
+  tokensAfter?: number | null;
 }
 
 interface SentOutcome {
@@ -64,8 +70,14 @@ export function buildRequest(doc: Document, text: string, ctx: Pick<DocumentCont
 }
 
 export async function processDocument(doc: Document, ctx: DocumentContext): Promise<DocumentOutcome> {
+  const prepared = ctx.transform ? await ctx.transform(doc) : null;
+  const outcome = await answer(doc, prepared?.text ?? doc.text, ctx);
+  return prepared ? { ...outcome, tokensBefore: prepared.tokensBefore, tokensAfter: prepared.tokensAfter } : outcome;
+}
+
+async function answer(doc: Document, text: string, ctx: DocumentContext): Promise<DocumentOutcome> {
   const { info } = ctx.registry.get(ctx.model);
-  const req = buildRequest(doc, doc.text, ctx, info, ctx.model);
+  const req = buildRequest(doc, text, ctx, info, ctx.model);
   const key = cacheKey(ctx.provider.id, req);
   const base = { id: doc.id, path: doc.path, prompt: ctx.prompt.name, model: ctx.model };
   const started = performance.now();

@@ -23,6 +23,7 @@ import { summarizeRun } from '../report/run.js';
 import type { RunReport, UsageRecord } from '../report/types.js';
 import { FatalProviderError, processDocument, type DocumentContext, type DocumentOutcome } from './document.js';
 import type { Progress, RunEvent } from './events.js';
+import type { TextTransform } from '../plan/text.js';
 import { Aimd, RateLimiter, sleep } from './limits.js';
 import { InOrder, type OutputRecord, type ResultSink } from './outputs.js';
 
@@ -44,6 +45,8 @@ export interface RunOptions {
   secrets: readonly string[];
   command: string;
   runId?: string;
+  /** Compression: the text to send for each document (identity when absent). */
+  transform?: TextTransform;
 }
 
 export interface RunDeps {
@@ -115,6 +118,7 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
     maxOutputTokens: opts.maxOutputTokens,
     attempt: { provider: deps.provider, limiter: new RateLimiter({ rpm: opts.rpm, tpm: opts.tpm }), aimd, retries: opts.retries, timeoutMs: opts.timeoutMs, signal: stop.signal, secrets: opts.secrets, random: deps.random },
     onRetry: (id, info) => emit({ type: 'retry', id, ...info }),
+    transform: opts.transform,
     inflight: new Map(),
   };
 
@@ -126,7 +130,8 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
       input_tokens: r.usage.input_tokens, output_tokens: r.usage.output_tokens, cached_input_tokens: r.usage.cached_input_tokens,
       cost_usd: r.cost_usd, saved_usd: r.cached ? outcome.listCost : 0, latency_ms: r.latency_ms, attempts: r.attempts,
       chunks: r.chunks, error_code: outcome.errorCode, error: r.error,
-    } as UsageRecord;
+      doc_tokens_before: outcome.tokensBefore ?? undefined, doc_tokens_after: outcome.tokensAfter ?? undefined,
+    };
     records.push(usage);
     deps.ledger?.record(runId, usage);
     if (usage.status === 'ok') {

@@ -92,5 +92,5 @@ export default async function runCommand(cmd: Command, inputs: string[]): Promis
 
 /** The command as typed, for the ledger (the key is never on the command line). */
 function commandLine(): string {
-  return ['llmbatch', ...process.argv.slice(2)].join(' ');
+  return process.argv.slice(2).join(' ');
 }

@@ -92,7 +92,7 @@ function estimateText(r: EstimateResult, c: ChalkInstance): string {
     out.push('', c.yellow(`skipped (${formatInt(r.skipped.length)}):`), ...listLines(r.skipped.map((s) => `${s.path}: ${s.reason}`)).map((l) => `  ${l}`));
   }
   if (r.errors.length > 0) {
-    out.push('', c.red(`errors (${formatInt(r.errors.length)}):`), ...listLines(r.errors.map((e) => `${e.id}: ${e.message}`)).map((l) => `  ${l}`));
+    out.push('', c.red(`errors (${formatInt(r.errors.length)}):`), ...listLines(r.errors.map(errorLine)).map((l) => `  ${l}`));
   }
   for (const w of r.warnings) out.push(c.yellow(`warning: ${w}`));
   return out.join('\n') + '\n';
@@ -113,7 +113,7 @@ function estimateMd(r: EstimateResult): string {
   const bf = byFileTable(r);
   if (bf) out.push('**By file**', '', mdTable(bf.header, bf.rows, bf.header.map((_, i) => i > 0)), '');
   if (r.skipped.length > 0) out.push(`**Skipped (${r.skipped.length})**`, '', ...r.skipped.map((s) => `- ${mdCell(`${s.path}: ${s.reason}`)}`), '');
-  if (r.errors.length > 0) out.push(`**Errors (${r.errors.length})**`, '', ...r.errors.map((e) => `- ${mdCell(`${e.id}: ${e.message}`)}`), '');
+  if (r.errors.length > 0) out.push(`**Errors (${r.errors.length})**`, '', ...r.errors.map((e) => `- ${mdCell(errorLine(e))}`), '');
   if (r.warnings.length > 0) out.push('**Warnings**', '', ...r.warnings.map((w) => `- ${mdCell(w)}`), '');
   return out.join('\n');
 }
@@ -131,4 +131,9 @@ function estimateCsv(r: EstimateResult): string {
     r.models.map((m) => [m.model, m.documents, m.input_tokens, m.input_tokens_before_compression, m.exact,
       m.output_tokens_estimate, m.cost_usd.low, m.cost_usd.high, m.over_context]),
   );
+}
+
+/** Input errors usually name their place already (`file:line: …`). */
+function errorLine(e: { id: string; message: string }): string {
+  return e.message.startsWith(e.id) ? e.message : `${e.id}: ${e.message}`;
 }

@@ -1,0 +1,14 @@
+import type { Document } from '../documents/types.js';
+
+/** A document's text as it will be sent (after compression), with token counts around it. */
+export interface PreparedText {
+  text: string;
+  /** Document tokens before / after compression (null when not counted). */
+  tokensBefore: number | null;
+  tokensAfter: number | null;
+}
+
+/** Turns a document into the text to send: compression lives behind this (identity by default). */
+export type TextTransform = (doc: Document) => Promise<PreparedText>;
+
+export const identityTransform: TextTransform = async (doc) => ({ text: doc.text, tokensBefore: null, tokensAfter: null });
