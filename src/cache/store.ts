@@ -118,10 +118,8 @@ export class CompletionCache {
     await this.flush();
     let oldest = Infinity;
     let newest = 0;
-    let bytes = 0;
     const rows = await this.store.rows();
     for (const r of rows) {
-      bytes += r.key.length + r.value.length;
       const at = createdAt(r.value);
       if (at !== null) {
         oldest = Math.min(oldest, at);

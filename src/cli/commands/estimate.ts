@@ -16,7 +16,7 @@ export default async function estimateCommand(cmd: Command, inputs: string[]): P
   const top = flags.top === undefined ? 5 : Number(flags.top);
   if (!Number.isInteger(top) || top < 0) throw new LlmbatchError('usage', `--top must be a whole number, got "${flags.top}"`);
   const result = await estimate({
-    items: readInputs(inputs, inputOptions(settings, cli)),
+    items: readInputs(inputs, inputOptions(settings)),
     prompt,
     models: settings.models,
     registry: new ModelRegistry(settings.modelOverrides),

@@ -30,7 +30,7 @@ export default async function runCommand(cmd: Command, inputs: string[]): Promis
   if (!settings.dryRun) requireKey(settings);
 
   const stdin = await bufferedStdin(inputs);
-  const items = () => readInputs(inputs, { ...inputOptions(settings, cli), stdin });
+  const items = () => readInputs(inputs, { ...inputOptions(settings), stdin });
   const { cache, ledger } = await openStores(settings, { ledger: !settings.dryRun });
   const provider = await makeProvider(settings, settings.dryRun);
   try {

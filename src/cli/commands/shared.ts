@@ -18,7 +18,7 @@ export function setup(cmd: Command): Setup {
   return { cli, settings, flags };
 }
 
-export function inputOptions(settings: Settings, cli: Cli): InputOptions {
+export function inputOptions(settings: Settings): InputOptions {
   return {
     include: settings.include,
     exclude: settings.exclude,

@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { startFakeOpenAI } from '../support/fake-openai.js';
+import { TEST_KEY, makeDocs, runCli, tempDir, testEnv } from '../support/cli.js';
+
+let fake: Awaited<ReturnType<typeof startFakeOpenAI>>;
+beforeAll(async () => {
+  fake = await startFakeOpenAI({ apiKey: TEST_KEY });
+});
+afterAll(async () => fake.close());
+
+describe('cache command', () => {
+  it('stats, prune and clear work on the file a run filled', async () => {
+    const env = testEnv(fake.baseURL);
+    const cache = join(tempDir(), 'c', 'cache.sqlite');
+    const docs = makeDocs(12);
+    expect((await runCli(['summarize', docs, '--cache', cache], { env })).code).toBe(0);
+
+    const stats = await runCli(['cache', 'stats', '--cache', cache, '--json'], { env });
+    expect(stats.code).toBe(0);
+    expect(JSON.parse(stats.stdout)).toMatchObject({ path: cache, entries: 12 });
+
+    const keep = await runCli(['cache', 'prune', '--older-than', '1d', '--cache', cache, '--json'], { env });
+    expect(JSON.parse(keep.stdout)).toEqual({ deleted: 0 });
+    await new Promise((r) => setTimeout(r, 1100));
+    const prune = await runCli(['cache', 'prune', '--older-than', '1s', '--cache', cache, '--json'], { env });
+    expect(JSON.parse(prune.stdout)).toEqual({ deleted: 12 });
+
+    fake.reset();
+    expect((await runCli(['summarize', docs, '--cache', cache], { env })).code).toBe(0);
+    expect(fake.stats.requests).toBe(12);
+    const clear = await runCli(['cache', 'clear', '--cache', cache, '--json'], { env });
+    expect(JSON.parse(clear.stdout)).toEqual({ deleted: 12 });
+    const after = await runCli(['cache', 'stats', '--cache', cache, '--json'], { env });
+    expect(JSON.parse(after.stdout).entries).toBe(0);
+  });
+
+  it('--cache-ttl expires entries; --no-cache neither reads nor writes', async () => {
+    const env = testEnv(fake.baseURL);
+    const cache = join(tempDir(), 'cache.sqlite');
+    const docs = makeDocs(5);
+    fake.reset();
+    await runCli(['summarize', docs, '--cache', cache, '--cache-ttl', '6s'], { env });
+    await runCli(['summarize', docs, '--cache', cache, '--cache-ttl', '6s'], { env });
+    expect(fake.stats.requests).toBe(5);
+    await new Promise((r) => setTimeout(r, 6500));
+    await runCli(['summarize', docs, '--cache', cache], { env });
+    expect(fake.stats.requests).toBe(10);
+    await runCli(['summarize', docs, '--no-cache'], { env });
+    expect(fake.stats.requests).toBe(15);
+  });
+
+  it('two processes can share one cache file at once', async () => {
+    const env = testEnv(fake.baseURL);
+    const cache = join(tempDir(), 'shared.sqlite');
+    const a = makeDocs(40);
+    const b = makeDocs(40, { words: 30 });
+    fake.setOptions({ latencyMs: 5 });
+    const [ra, rb] = await Promise.all([
+      runCli(['summarize', a, '--cache', cache, '-c', '16'], { env }),
+      runCli(['summarize', b, '--cache', cache, '-c', '16'], { env }),
+    ]);
+    expect([ra.code, rb.code]).toEqual([0, 0]);
+    const stats = await runCli(['cache', 'stats', '--cache', cache, '--json'], { env });
+    expect(JSON.parse(stats.stdout).entries).toBe(80);
+    fake.setOptions({ latencyMs: 0 });
+  });
+});
