@@ -1,145 +1,115 @@
 /**
- * One document through the pipeline: prepare the request, answer it from the cache or the
- * provider, and turn the outcome (success or failure) into data. A failed document is a
- * record with an error, never an exception; only run-level failures (401/403/404) escape,
- * as a FatalProviderError, for the runner to abort the run.
+ * One document through the pipeline: compress → route → fit the context window (fallback
+ * models, else map-reduce over chunks) → call (fallback again after retries run out on
+ * 429/5xx) → escalate when the cascade's condition holds. Every call goes through the cache
+ * and is tallied; the outcome is data. Only FatalProviderError (401/403/404) escapes.
  */
-import type { CompletionCache } from '../cache/index.js';
-import { cacheKey } from '../cache/index.js';
+import { CONDENSE_PROMPT, DEFAULT_CONDENSE_MODEL } from '../compress/index.js';
 import type { Document } from '../documents/types.js';
-import { costOf, type ModelRegistry, type RegisteredModel } from '../models/index.js';
-import type { PromptTemplate } from '../prompt/index.js';
-import { ProviderError, type CompletionRequest, type CompletionUsage, type Provider } from '../providers/types.js';
-import { countChat, countTokens } from '../tokens/index.js';
-import { renderMessages } from '../prompt/index.js';
-import { maxOutputFor } from '../plan/variant.js';
 import type { TextTransform } from '../plan/text.js';
-import { executeRequest, RequestFailure, type AttemptContext } from './request.js';
+import type { PromptTemplate } from '../prompt/index.js';
+import type { CompletionRequest } from '../providers/types.js';
+import { RETRYABLE } from '../providers/types.js';
+import { chooseRoute, shouldEscalate, type CompiledRule } from '../route/index.js';
+import { countTokens } from '../tokens/index.js';
+import { callModel, fits, type CallContext, type CallResult } from './call.js';
+import { mapReduce } from './map-reduce.js';
+import { buildRequest, DocumentFailure, failureOf } from './build.js';
 import type { OutputRecord } from './outputs.js';
+import { Tally, type CallKind } from './tally.js';
 
-export class FatalProviderError extends Error {
-  constructor(readonly error: ProviderError) {
-    super(error.message);
-  }
-}
+export { FatalProviderError } from './call.js';
+export { buildRequest } from './build.js';
 
-export interface DocumentContext {
-  provider: Provider;
-  registry: ModelRegistry;
-  cache: CompletionCache | null;
+export interface DocumentContext extends CallContext {
   prompt: PromptTemplate;
+  /** The default model: the route of last resort. */
   model: string;
   temperature?: number;
   maxOutputTokens?: number;
-  attempt: Omit<AttemptContext, 'onRetry'>;
-  onRetry: (id: string, info: Parameters<NonNullable<AttemptContext['onRetry']>>[0]) => void;
-  /** Compression: the text to send for a document (identity when absent). */
+  routes?: CompiledRule[];
   transform?: TextTransform;
-  /** Identical requests in flight share one call. */
-  inflight: Map<string, Promise<SentOutcome>>;
+  /** Every call but the document's main answer (chunks, reduce, condense, escalate, failed fallbacks). */
+  onCall?: (doc: Document, kind: CallKind, call: CallResult) => void;
 }
 
 export interface DocumentOutcome {
   record: OutputRecord;
-  /** Price of the answer had it been sent (cache hits: what the cache saved). */
-  listCost: number | null;
+  /** What cache hits saved for this document (null when a price is unknown). */
+  saved: number | null;
   status: 'ok' | 'error' | 'aborted';
   errorCode: string | null;
-  docTokens?: number;
-  /** Document tokens before / after compression, when compression ran. */
   tokensBefore?: number | null;
   tokensAfter?: number | null;
 }
 
-interface SentOutcome {
-  content: string;
-  finish_reason: string | null;
-  usage: CompletionUsage;
-  attempts: number;
-  latencyMs: number;
-}
-
-export function buildRequest(doc: Document, text: string, ctx: Pick<DocumentContext, 'prompt' | 'temperature' | 'maxOutputTokens'>, info: RegisteredModel, model: string): CompletionRequest {
-  return {
-    model,
-    messages: renderMessages(ctx.prompt, doc, text),
-    temperature: ctx.prompt.temperature ?? ctx.temperature,
-    max_tokens: maxOutputFor(ctx.prompt, ctx.maxOutputTokens, info),
-    response_format: ctx.prompt.response_format,
-  };
-}
-
 export async function processDocument(doc: Document, ctx: DocumentContext): Promise<DocumentOutcome> {
-  const prepared = ctx.transform ? await ctx.transform(doc) : null;
-  const outcome = await answer(doc, prepared?.text ?? doc.text, ctx);
-  return prepared ? { ...outcome, tokensBefore: prepared.tokensBefore, tokensAfter: prepared.tokensAfter } : outcome;
-}
-
-async function answer(doc: Document, text: string, ctx: DocumentContext): Promise<DocumentOutcome> {
-  const { info } = ctx.registry.get(ctx.model);
-  const req = buildRequest(doc, text, ctx, info, ctx.model);
-  const key = cacheKey(ctx.provider.id, req);
-  const base = { id: doc.id, path: doc.path, prompt: ctx.prompt.name, model: ctx.model };
-  const started = performance.now();
-
-  const hit = await ctx.cache?.get(key);
-  if (hit) {
-    const listCost = costOf(info, hit.usage);
-    return {
-      record: { ...base, output: hit.content, usage: hit.usage, cost_usd: 0, latency_ms: round(performance.now() - started), cached: true, attempts: 0, chunks: 1, error: null },
-      listCost, status: 'ok', errorCode: null,
-    };
-  }
-
-  const promptTokens = countChat(req.messages, info.encoding);
-  if (promptTokens + req.max_tokens > info.context) {
-    const msg = `document too long for ${ctx.model}: ${promptTokens} prompt tokens + ${req.max_tokens} max output tokens exceed its ${info.context}-token context window`;
-    return failed(base, msg, 'context_length', 0);
-  }
-
-  let shared = ctx.inflight.get(key);
-  if (!shared) {
-    shared = send(req, promptTokens, doc.id, ctx).finally(() => ctx.inflight.delete(key));
-    ctx.inflight.set(key, shared);
-  }
-  try {
-    const sent = await shared;
-    const cost = costOf(info, sent.usage);
-    ctx.cache?.put(key, { content: sent.content, finish_reason: sent.finish_reason, usage: sent.usage, model: ctx.model, created_at: Date.now(), latency_ms: round(sent.latencyMs) });
-    return {
-      record: { ...base, output: sent.content, usage: sent.usage, cost_usd: cost, latency_ms: round(sent.latencyMs), cached: false, attempts: sent.attempts, chunks: 1, error: null },
-      listCost: cost, status: 'ok', errorCode: null, docTokens: promptTokens,
-    };
-  } catch (e) {
-    if (e instanceof FatalProviderError) throw e;
-    const f = e as RequestFailure;
-    if (f.error.kind === 'aborted') return { ...failed(base, 'interrupted before the reply arrived', 'aborted', f.attempts), status: 'aborted' };
-    const code = f.error.kind === 'context' ? 'context_length' : f.error.status ? `http_${f.error.status}` : f.error.kind;
-    return failed(base, `${f.error.message}${f.attempts > 1 ? ` (after ${f.attempts} attempts)` : ''}`, code, f.attempts);
-  }
-}
-
-async function send(req: CompletionRequest, promptTokens: number, id: string, ctx: DocumentContext): Promise<SentOutcome> {
-  try {
-    const out = await executeRequest(req, promptTokens + req.max_tokens, { ...ctx.attempt, onRetry: (info) => ctx.onRetry(id, info) });
-    const usage = out.result.usage ?? {
-      // Some local servers send no usage: count what we sent and received ourselves.
-      input_tokens: promptTokens,
-      output_tokens: countTokens(out.result.content, ctx.registry.get(req.model).info.encoding),
-      cached_input_tokens: 0,
-    };
-    return { content: out.result.content, finish_reason: out.result.finish_reason, usage, attempts: out.attempts, latencyMs: out.latencyMs };
-  } catch (e) {
-    if (e instanceof RequestFailure && (e.error.kind === 'auth' || e.error.kind === 'model')) throw new FatalProviderError(e.error);
-    throw e;
-  }
-}
-
-function failed(base: Pick<OutputRecord, 'id' | 'path' | 'prompt' | 'model'>, error: string, code: string, attempts: number): DocumentOutcome {
-  return {
-    record: { ...base, output: null, usage: { input_tokens: 0, output_tokens: 0, cached_input_tokens: 0 }, cost_usd: 0, latency_ms: 0, cached: false, attempts, chunks: 0, error },
-    listCost: 0, status: 'error', errorCode: code,
+  const tally = new Tally();
+  const base = { id: doc.id, path: doc.path, prompt: ctx.prompt.name };
+  const call = async (req: CompletionRequest, kind: CallKind): Promise<Extract<CallResult, { ok: true }>> => {
+    const r = await callModel(req, doc.id, ctx);
+    if (kind !== 'main') ctx.onCall?.(doc, kind, r);
+    if (!r.ok) throw failureOf(r);
+    tally.add(r);
+    return r;
   };
+  const condense = async (text: string, model = DEFAULT_CONDENSE_MODEL) => {
+    const info = ctx.registry.get(model).info;
+    const req: CompletionRequest = { model, messages: [{ role: 'system', content: CONDENSE_PROMPT }, { role: 'user', content: text }], temperature: 0, max_tokens: Math.min(1024, info.max_output) };
+    return (await call(req, 'condense')).content;
+  };
+
+  let prepared = null;
+  try {
+    prepared = ctx.transform ? await ctx.transform(doc, { condense }) : null;
+    const text = prepared?.text ?? doc.text;
+    const encoding = ctx.registry.get(ctx.model).info.encoding;
+    const route = ctx.routes?.length
+      ? chooseRoute(ctx.routes, { tokens: prepared?.tokensAfter ?? countTokens(text, encoding), path: doc.path, text, prompt: ctx.prompt.name }, ctx.model)
+      : { model: ctx.model, fallback: [] as string[], escalate: undefined };
+    const candidates = [route.model, ...route.fallback].map((m) => buildRequest(doc, text, ctx, ctx.registry.get(m).info, m));
+    const fitting = candidates.filter((r) => fits(r, ctx.registry).fits);
+
+    let answer: Extract<CallResult, { ok: true }> | undefined;
+    let chunks = 1;
+    if (fitting.length === 0) {
+      const widest = candidates.reduce((a, b) => (ctx.registry.get(b.model).info.context > ctx.registry.get(a.model).info.context ? b : a));
+      const mr = await mapReduce(doc, text, widest.model, ctx, call);
+      answer = mr.answer;
+      chunks = mr.chunks;
+    } else {
+      for (const [i, req] of fitting.entries()) {
+        try {
+          answer = await call(req, i === 0 ? 'main' : 'fallback');
+          break;
+        } catch (e) {
+          const retryable = e instanceof DocumentFailure && e.call && RETRYABLE.has(e.call.error.kind);
+          if (!retryable || i === fitting.length - 1) throw e;
+          if (i === 0) ctx.onCall?.(doc, 'fallback', (e as DocumentFailure).call!); // the failed first choice, for the ledger
+        }
+      }
+    }
+    if (answer && route.escalate && shouldEscalate(route.escalate.if, answer.content)) {
+      const to = route.escalate.to;
+      try {
+        answer = await call(buildRequest(doc, text, ctx, ctx.registry.get(to).info, to), 'escalate');
+      } catch (e) {
+        if (!(e instanceof DocumentFailure) || e.code === 'aborted') throw e;
+        // The cascade's stronger model failed: the first answer stands; the failure is in the ledger.
+      }
+    }
+    const a = answer!;
+    return {
+      record: { ...base, model: a.model, output: a.content, usage: tally.usage, cost_usd: tally.cost, latency_ms: round(tally.latencyMs), cached: tally.allCached, attempts: tally.attempts, chunks, error: null },
+      saved: tally.saved, status: 'ok', errorCode: null, tokensBefore: prepared?.tokensBefore, tokensAfter: prepared?.tokensAfter,
+    };
+  } catch (e) {
+    if (!(e instanceof DocumentFailure)) throw e;
+    return {
+      record: { ...base, model: e.call?.model ?? ctx.model, output: null, usage: tally.usage, cost_usd: tally.cost, latency_ms: round(tally.latencyMs), cached: false, attempts: tally.attempts + (e.call?.attempts ?? 0), chunks: 0, error: e.message },
+      saved: tally.saved, status: e.code === 'aborted' ? 'aborted' : 'error', errorCode: e.code, tokensBefore: prepared?.tokensBefore, tokensAfter: prepared?.tokensAfter,
+    };
+  }
 }
 
 const round = (ms: number) => Math.round(ms * 10) / 10;

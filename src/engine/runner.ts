@@ -22,6 +22,10 @@ import type { Provider } from '../providers/types.js';
 import { summarizeRun } from '../report/run.js';
 import type { RunReport, UsageRecord } from '../report/types.js';
 import { FatalProviderError, processDocument, type DocumentContext, type DocumentOutcome } from './document.js';
+import type { CallResult } from './call.js';
+import type { CallKind } from './tally.js';
+import type { CompiledRule } from '../route/index.js';
+import type { Document } from '../documents/types.js';
 import type { Progress, RunEvent } from './events.js';
 import type { TextTransform } from '../plan/text.js';
 import { Aimd, RateLimiter, sleep } from './limits.js';
@@ -47,6 +51,8 @@ export interface RunOptions {
   runId?: string;
   /** Compression: the text to send for each document (identity when absent). */
   transform?: TextTransform;
+  /** Routing rules (first match wins; `model` is the rule of last resort). */
+  routes?: CompiledRule[];
 }
 
 export interface RunDeps {
@@ -119,7 +125,9 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
     attempt: { provider: deps.provider, limiter: new RateLimiter({ rpm: opts.rpm, tpm: opts.tpm }), aimd, retries: opts.retries, timeoutMs: opts.timeoutMs, signal: stop.signal, secrets: opts.secrets, random: deps.random },
     onRetry: (id, info) => emit({ type: 'retry', id, ...info }),
     transform: opts.transform,
+    routes: opts.routes,
     inflight: new Map(),
+    onCall: (doc, kind, call) => deps.ledger?.record(runId, subRecord(doc, opts.prompt.name, kind, call), kind),
   };
 
   const settle = async (index: number, outcome: DocumentOutcome) => {
@@ -128,7 +136,7 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
     const usage: UsageRecord = {
       id: r.id, model: r.model, prompt: r.prompt, status: outcome.status === 'ok' ? 'ok' : 'error', cached: r.cached,
       input_tokens: r.usage.input_tokens, output_tokens: r.usage.output_tokens, cached_input_tokens: r.usage.cached_input_tokens,
-      cost_usd: r.cost_usd, saved_usd: r.cached ? outcome.listCost : 0, latency_ms: r.latency_ms, attempts: r.attempts,
+      cost_usd: r.cost_usd, saved_usd: outcome.saved, latency_ms: r.latency_ms, attempts: r.attempts,
       chunks: r.chunks, error_code: outcome.errorCode, error: r.error,
       doc_tokens_before: outcome.tokensBefore ?? undefined, doc_tokens_after: outcome.tokensAfter ?? undefined,
     };
@@ -159,7 +167,7 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
         const e = item.error;
         await settle(e.index, {
           record: { id: e.id, path: e.path, prompt: opts.prompt.name, model: opts.model, output: null, usage: { input_tokens: 0, output_tokens: 0, cached_input_tokens: 0 }, cost_usd: 0, latency_ms: 0, cached: false, attempts: 0, chunks: 0, error: e.message },
-          listCost: 0, status: 'error', errorCode: 'bad_input',
+          saved: 0, status: 'error', errorCode: 'bad_input',
         });
         continue;
       }
@@ -174,9 +182,10 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
           if (!(e instanceof FatalProviderError)) throw e;
           if (!fatal) {
             const err = e.error;
+            const badModel = e.model;
             fatal = err.kind === 'auth'
               ? new LlmbatchError('auth', `The server refused the credentials (${err.message})`, `Check the key in the variable the tool reads (OPENAI_API_KEY or --api-key-env), or pass --base-url for a local server that needs none.`)
-              : new LlmbatchError('model-not-found', `The server does not know model "${opts.model}" (${err.message})`, 'Check the model name (llmbatch models lists known ones) or the server (--base-url).');
+              : new LlmbatchError('model-not-found', `The server does not know model "${badModel}" (${err.message})`, 'Check the model name (llmbatch models lists known ones) or the server (--base-url).');
           }
           halt('fatal');
           stop.abort();
@@ -201,4 +210,16 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
   });
   await deps.ledger?.finishRun(report, status === 'done' ? 'done' : status === 'interrupted' ? 'interrupted' : status === 'aborted' ? 'aborted' : 'failed');
   return { report, status, fatal };
+}
+
+/** A ledger row for a call that is part of a document's answer (chunk, reduce, condense, …). */
+function subRecord(doc: Document, prompt: string, kind: CallKind, call: CallResult): UsageRecord {
+  const ok = call.ok;
+  return {
+    id: doc.id, model: call.model, prompt, status: ok ? 'ok' : 'error', cached: ok ? call.cached : false,
+    input_tokens: ok ? call.usage.input_tokens : 0, output_tokens: ok ? call.usage.output_tokens : 0,
+    cached_input_tokens: ok ? call.usage.cached_input_tokens : 0, cost_usd: ok ? call.cost : 0,
+    saved_usd: ok && call.cached ? call.listCost : 0, latency_ms: ok ? Math.round(call.latencyMs) : 0,
+    attempts: call.attempts, chunks: 1, error_code: ok ? null : call.error.kind, error: ok ? null : call.error.message,
+  };
 }

@@ -1,16 +1,20 @@
 /**
- * The plan of a run before anything is sent: which documents the cache already answers, and
- * for the rest exact prompt tokens and a cost range. `--dry-run` prints it; `--budget`
- * refuses to start when its upper bound is over the budget (SPEC §7). It builds requests
- * exactly as the runner does, so its cache hits are the run's cache hits.
+ * The plan of a run before anything is sent: which documents the cache already answers, which
+ * model each document is routed to and why, and for the rest exact prompt tokens and a cost
+ * range. `--dry-run` prints it; `--budget` refuses to start when its upper bound is over the
+ * budget (SPEC §7). Requests are built exactly as the runner builds them, so its cache hits
+ * are the run's cache hits.
  */
 import { cacheKey, type CompletionCache } from '../cache/index.js';
-import type { Document, InputItem } from '../documents/types.js';
-import { buildRequest } from '../engine/document.js';
+import type { InputItem } from '../documents/types.js';
+import { buildRequest } from '../engine/build.js';
 import { costOf, type ModelRegistry } from '../models/index.js';
 import type { PromptTemplate } from '../prompt/index.js';
-import type { EstimateResult } from '../report/types.js';
-import { countChat } from '../tokens/index.js';
+import { renderMessages } from '../prompt/index.js';
+import type { EstimateModel, EstimateResult } from '../report/types.js';
+import { chooseRoute, type CompiledRule } from '../route/index.js';
+import { countChat, countTokens } from '../tokens/index.js';
+import type { TextTransform } from './text.js';
 
 export interface PlanOptions {
   items: AsyncIterable<InputItem>;
@@ -22,6 +26,19 @@ export interface PlanOptions {
   registry: ModelRegistry;
   cache: CompletionCache | null;
   server: string;
+  transform?: TextTransform;
+  routes?: CompiledRule[];
+  compressLabel?: string;
+}
+
+export interface RoutedDocument {
+  id: string;
+  model: string;
+  reason: string;
+  /** Document tokens after compression (what token conditions test). */
+  tokens: number;
+  cached: boolean;
+  chunks: number;
 }
 
 export interface RunPlan extends EstimateResult {
@@ -29,59 +46,93 @@ export interface RunPlan extends EstimateResult {
   cached: number;
   /** Upper bound of what the run can spend (null when a price is unknown). */
   upper_bound_usd: number | null;
+  /** Each document's model and why (first 1,000). */
+  routing: RoutedDocument[];
 }
 
-const BATCH = 256;
+interface Acc { docs: number; input: number; maxOut: number; before: number; over: number; overIds: string[] }
+const MAX_ROUTING_ROWS = 1000;
 
 export async function planRun(opts: PlanOptions): Promise<RunPlan> {
-  const { info, known, requested } = opts.registry.get(opts.model);
   const plan: RunPlan = {
-    documents: 0, skipped: [], errors: [], prompt: opts.prompt.name, compress: 'none', models: [], largest: [],
-    output_estimate: { method: 'fill-ratio', fill_ratio: opts.fillRatio }, warnings: [], cached: 0, upper_bound_usd: 0,
+    documents: 0, skipped: [], errors: [], prompt: opts.prompt.name, compress: opts.compressLabel ?? 'none', models: [], largest: [],
+    output_estimate: { method: 'fill-ratio', fill_ratio: opts.fillRatio }, warnings: [], cached: 0, upper_bound_usd: 0, routing: [],
   };
-  if (!known) plan.warnings.push(`Model "${requested}" is not in the registry: its cost is unknown (?).`);
-  let input = 0;
-  let maxOut = 0;
-  let docs = 0;
-  let over = 0;
-  const overIds: string[] = [];
-  let batch: { doc: Document; key: string; req: ReturnType<typeof buildRequest> }[] = [];
-
-  const flush = async () => {
-    const hits = opts.cache ? await opts.cache.getMany(batch.map((b) => b.key)) : [];
-    batch.forEach((b, i) => {
-      if (hits[i]) { plan.cached++; return; }
-      const tokens = countChat(b.req.messages, info.encoding);
-      docs++;
-      input += tokens;
-      maxOut += b.req.max_tokens;
-      if (tokens + b.req.max_tokens > info.context) { over++; if (overIds.length < 20) overIds.push(b.doc.id); }
-      if (plan.largest.length < 5 || tokens > plan.largest[plan.largest.length - 1].tokens) {
-        plan.largest.push({ id: b.doc.id, tokens });
-        plan.largest.sort((x, y) => y.tokens - x.tokens).splice(5);
-      }
-    });
-    batch = [];
-  };
+  const byModel = new Map<string, Acc>();
+  const defaultEnc = opts.registry.get(opts.model).info.encoding;
 
   for await (const item of opts.items) {
     if (item.kind === 'skipped') { plan.skipped.push(item.skipped); continue; }
     if (item.kind === 'error') { plan.errors.push({ id: item.error.id, message: item.error.message }); continue; }
+    const doc = item.document;
     plan.documents++;
-    const req = buildRequest(item.document, item.document.text, opts, info, opts.model);
-    batch.push({ doc: item.document, key: cacheKey(opts.server, req), req });
-    if (batch.length >= BATCH) await flush();
+    const prepared = opts.transform ? await opts.transform(doc) : null;
+    const text = prepared?.text ?? doc.text;
+    const docTokens = prepared?.tokensAfter ?? countTokens(text, defaultEnc);
+    const route = opts.routes?.length
+      ? chooseRoute(opts.routes, { tokens: docTokens, path: doc.path, text, prompt: opts.prompt.name }, opts.model)
+      : { model: opts.model, reason: '--model', fallback: [] as string[] };
+    const candidates = [route.model, ...route.fallback];
+    let chosen = candidates[0];
+    let reason = route.reason;
+    let req = buildRequest(doc, text, opts, opts.registry.get(chosen).info, chosen);
+    let tokens = countChat(req.messages, opts.registry.get(chosen).info.encoding);
+    let chunks = 1;
+    const fitsIn = (m: string, t: number, max: number) => t + max <= opts.registry.get(m).info.context;
+    if (!fitsIn(chosen, tokens, req.max_tokens)) {
+      const alt = candidates.slice(1).find((m) => {
+        const r = buildRequest(doc, text, opts, opts.registry.get(m).info, m);
+        return fitsIn(m, countChat(r.messages, opts.registry.get(m).info.encoding), r.max_tokens);
+      });
+      if (alt) {
+        reason += `; too long for ${chosen}, fallback ${alt}`;
+        chosen = alt;
+        req = buildRequest(doc, text, opts, opts.registry.get(alt).info, alt);
+        tokens = countChat(req.messages, opts.registry.get(alt).info.encoding);
+      } else {
+        // Map-reduce: chunk prompts (document + the template once per chunk) and one reduce.
+        const info = opts.registry.get(chosen).info;
+        const overhead = countChat(renderMessages(opts.prompt, doc, ''), info.encoding);
+        const budget = Math.max(1, Math.floor((info.context - req.max_tokens - overhead) * 0.9));
+        chunks = Math.ceil(docTokens / budget);
+        tokens = docTokens + (chunks + 1) * overhead + chunks * Math.round(req.max_tokens * opts.fillRatio);
+        reason += `; longer than every candidate's window: ${chunks} chunks + reduce`;
+      }
+    }
+    const hit = opts.cache && chunks === 1 ? await opts.cache.get(cacheKey(opts.server, req)) : undefined;
+    if (plan.routing.length < MAX_ROUTING_ROWS) plan.routing.push({ id: doc.id, model: chosen, reason, tokens: docTokens, cached: Boolean(hit), chunks });
+    if (hit) { plan.cached++; continue; }
+    const acc = byModel.get(chosen) ?? { docs: 0, input: 0, maxOut: 0, before: 0, over: 0, overIds: [] };
+    byModel.set(chosen, acc);
+    acc.docs++;
+    acc.input += tokens;
+    acc.maxOut += req.max_tokens * (chunks > 1 ? chunks + 1 : 1);
+    acc.before += prepared?.tokensBefore !== undefined && prepared?.tokensBefore !== null ? tokens - docTokens + prepared.tokensBefore : tokens;
+    if (chunks > 1) { acc.over++; if (acc.overIds.length < 20) acc.overIds.push(doc.id); }
+    if (plan.largest.length < 5 || tokens > plan.largest[plan.largest.length - 1].tokens) {
+      plan.largest.push({ id: doc.id, tokens });
+      plan.largest.sort((x, y) => y.tokens - x.tokens).splice(5);
+    }
   }
-  await flush();
 
-  const outEst = Math.round(maxOut * opts.fillRatio);
-  const low = costOf(info, { input_tokens: input, output_tokens: outEst });
-  const high = costOf(info, { input_tokens: input, output_tokens: maxOut });
-  plan.upper_bound_usd = high;
-  plan.models = [{
-    model: requested, documents: docs, input_tokens: input, input_tokens_before_compression: input,
-    output_tokens_estimate: outEst, cost_usd: { low, high }, over_context: over, over_context_ids: overIds,
-    exact: info.exact, price_known: known && info.input !== null && info.output !== null,
-  }];
+  let upper: number | null = 0;
+  for (const [model, acc] of byModel) {
+    const { info, known } = opts.registry.get(model);
+    if (!known) plan.warnings.push(`Model "${model}" is not in the registry: its cost is unknown (?).`);
+    const outEst = Math.round(acc.maxOut * opts.fillRatio);
+    const low = costOf(info, { input_tokens: acc.input, output_tokens: outEst });
+    const high = costOf(info, { input_tokens: acc.input, output_tokens: acc.maxOut });
+    upper = upper === null || high === null ? null : upper + high;
+    const row: EstimateModel = {
+      model, documents: acc.docs, input_tokens: acc.input, input_tokens_before_compression: acc.before,
+      output_tokens_estimate: outEst, cost_usd: { low, high }, over_context: acc.over, over_context_ids: acc.overIds,
+      exact: info.exact, price_known: known && info.input !== null && info.output !== null,
+    };
+    plan.models.push(row);
+  }
+  if (plan.models.length === 0) {
+    plan.models.push({ model: opts.model, documents: 0, input_tokens: 0, input_tokens_before_compression: 0, output_tokens_estimate: 0, cost_usd: { low: 0, high: 0 }, over_context: 0, over_context_ids: [], exact: true, price_known: true });
+  }
+  plan.upper_bound_usd = upper;
   return plan;
 }

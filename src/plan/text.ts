@@ -8,7 +8,10 @@ export interface PreparedText {
   tokensAfter: number | null;
 }
 
-/** Turns a document into the text to send: compression lives behind this (identity by default). */
-export type TextTransform = (doc: Document) => Promise<PreparedText>;
+export interface TransformHelpers {
+  /** For `llm:` compression: a cached model call made by the engine, its cost counted there. */
+  condense?: (text: string, model?: string) => Promise<string>;
+}
 
-export const identityTransform: TextTransform = async (doc) => ({ text: doc.text, tokensBefore: null, tokensAfter: null });
+/** Turns a document into the text to send: compression lives behind this (identity by default). */
+export type TextTransform = (doc: Document, helpers?: TransformHelpers) => Promise<PreparedText>;

@@ -60,8 +60,9 @@ export class TokenCounter {
     const size = sizeOf(item);
     this.seen += size;
     if (this.workerCount === 0 || this.seen <= this.inlineBytes) return countOne(item, encoding);
-    if (this.batch && this.batch.enc !== encoding) this.send();
     while (this.inFlight >= this.workerCount * 2) await new Promise<void>((r) => this.waiters.push(r));
+    // After the wait: another caller may have opened a batch of another encoding meanwhile.
+    if (this.batch && this.batch.enc !== encoding) this.send();
     return new Promise<number>((resolve) => {
       if (!this.batch) {
         const batch = (this.batch = { enc: encoding, items: [], resolvers: [], bytes: 0 });
@@ -104,7 +105,6 @@ export class TokenCounter {
         this.pending.delete(msg.id);
         done?.(msg.counts);
       });
-      w.unref();
       this.workers.push(w);
     }
   }

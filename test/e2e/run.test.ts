@@ -170,18 +170,24 @@ describe('run / summarize end to end', () => {
     expect(parseJsonl(readFileSync(out, 'utf8'))).toHaveLength(40);
   });
 
-  it('a document too long for the context window is an error record, the rest run (exit 1)', async () => {
+  it('a document bigger than the context window completes through chunks (map-reduce)', async () => {
     const dir = makeDocs(3);
     mkdirSync(join(dir, 'big'), { recursive: true });
-    writeFileSync(join(dir, 'big/huge.txt'), 'lorem ipsum dolor sit amet '.repeat(40_000));
+    const sentence = (i: number) => `Paragraph ${i} reports that the Orion project shipped release ${i}.${i % 10} on schedule. `;
+    const paragraphs = Array.from({ length: 3000 }, (_, i) => sentence(i).repeat(4)).join('\n\n');
+    writeFileSync(join(dir, 'big/huge.txt'), paragraphs);
     const res = await runCli(['summarize', dir, '--no-cache', '-m', 'gpt-3.5-turbo'], { env: testEnv(fake.baseURL) });
-    expect(res.code).toBe(1);
+    expect(res.code).toBe(0);
     const lines = parseJsonl(res.stdout);
     expect(lines).toHaveLength(4);
     const big = lines.find((l) => l.id === 'big/huge.txt');
-    expect(big.error).toMatch(/too long for gpt-3.5-turbo/);
-    expect(lines.filter((l) => l.error === null)).toHaveLength(3);
-    expect(fake.stats.requests).toBe(3);
+    expect(big.error).toBeNull();
+    expect(big.chunks).toBeGreaterThanOrEqual(8);
+    expect(lines.filter((l) => l.id !== 'big/huge.txt').every((l) => l.chunks === 1)).toBe(true);
+    // every chunk call, then at least one reduce call over the partial answers
+    expect(fake.stats.requests).toBeGreaterThanOrEqual(3 + big.chunks + 1);
+    const longest = Math.max(...fake.stats.log.map((e: any) => e.messages.map((m: any) => m.content).join('').length));
+    expect(longest).toBeLessThan(16_385 * 4);
   });
 
   it('identical requests share one call', async () => {

@@ -1,6 +1,95 @@
 import type { Command } from 'commander';
-import { LlmbatchError } from '../../errors.js';
+import { existsSync } from 'node:fs';
+import { readInputs } from '../../documents/index.js';
+import { ExitCode, LlmbatchError } from '../../errors.js';
+import { Ledger } from '../../ledger/index.js';
+import { ModelRegistry } from '../../models/index.js';
+import { compareLive, compareOffline, type CompareOptions, type OutputHistory } from '../../plan/compare.js';
+import { resolvePrompt } from '../../prompt/index.js';
+import type { CompareResult } from '../../report/types.js';
+import { renderCompare, type CompareFormat } from '../render/compare.js';
+import { createProgress, type ProgressView } from '../render/progress.js';
+import type { Cli } from '../context.js';
+import { bufferedStdin, interruptSignal } from './run-io.js';
+import { makeProvider, openStores, requireKey } from './services.js';
+import { inputOptions, setup, writeStdout } from './shared.js';
 
-export default async function notYet(cmd: Command): Promise<void> {
-  throw new LlmbatchError('not-available', `"${cmd.name()}" is not available yet in this version`, 'See the README for what this version ships.');
+const FORMATS: readonly CompareFormat[] = ['table', 'json', 'md', 'csv', 'html'];
+
+export default async function compareCommand(cmd: Command, inputs: string[]): Promise<void> {
+  const { cli, settings, flags } = setup(cmd);
+  const format = (settings.format ?? 'table') as CompareFormat;
+  if (!FORMATS.includes(format)) throw new LlmbatchError('usage', `compare cannot print format "${format}"`, `Use --format ${FORMATS.join('|')}.`);
+  if (settings.queue) throw new LlmbatchError('not-available', 'compare does not run on a queue (--queue)', 'Run compare without --queue.');
+  const live = Boolean(flags.live) && !settings.dryRun;
+  if (live) requireKey(settings);
+  const resolveOpts = { configPrompts: settings.configPrompts, cwd: settings.cwd, system: settings.system };
+  const prompts = (settings.prompts.length > 0 ? settings.prompts : ['summarize']).map((p) => resolvePrompt(p, resolveOpts));
+  const stdin = await bufferedStdin(inputs);
+  const base: CompareOptions = {
+    items: () => readInputs(inputs, { ...inputOptions(settings), stdin }),
+    prompts, models: settings.models, compress: settings.compress, promptModels: settings.modelIsDefault,
+    registry: new ModelRegistry(settings.modelOverrides), baseline: settings.baseline, maxOutputTokens: settings.maxOutputTokens,
+    fillRatio: settings.fillRatio, gates: { maxCost: settings.maxCost, maxIncreasePct: settings.maxIncrease },
+  };
+
+  let result: CompareResult;
+  let status = 'done';
+  if (!live) {
+    result = await compareOffline({ ...base, outputHistory: await historyIfAny(settings.ledgerPath) });
+  } else {
+    const { cache, ledger } = await openStores(settings, { ledger: true });
+    const interrupt = interruptSignal(cli);
+    let progress: ProgressView | null = null;
+    try {
+      const history = await ledger!.outputHistory();
+      const provider = await makeProvider(settings, false);
+      const out = await compareLive({
+        ...base, outputHistory: (p, m) => history.get(`${p}\0${m}`) ?? null,
+        run: {
+          temperature: settings.temperature, concurrency: settings.concurrency, rpm: settings.rpm, tpm: settings.tpm, retries: settings.retries,
+          timeoutMs: settings.timeoutMs, graceMs: settings.graceMs, budget: settings.budget, signal: interrupt.signal, secrets: cli.secrets,
+          command: process.argv.slice(2).join(' '),
+        },
+      }, {
+        provider, cache, ledger,
+        onVariant: (v) => {
+          progress?.stop();
+          if (!cli.quiet) cli.stderr.write(`variant ${v.index + 1}/${v.total}: ${v.name}\n`);
+          progress = createProgress(cli.stderr, { quiet: cli.quiet, tty: Boolean(cli.stderr.isTTY) });
+        },
+        onEvent: (e) => { if (e.type === 'progress') progress?.update(e.progress); },
+      });
+      result = out;
+      status = out.status;
+    } finally {
+      (progress as ProgressView | null)?.stop();
+      interrupt.dispose();
+      await cache?.close();
+      await ledger?.close();
+    }
+  }
+
+  writeStdout(cli, renderCompare(result, format, { color: cli.colorOut.level > 0 }));
+  process.exitCode = exitCode(cli, result, status);
+}
+
+/** Offline: the ledger's history of output lengths when there is a ledger (never create one). */
+async function historyIfAny(path: string): Promise<OutputHistory | undefined> {
+  if (!existsSync(path)) return undefined;
+  const ledger = await Ledger.open(path);
+  try {
+    const history = await ledger.outputHistory();
+    return (p, m) => history.get(`${p}\0${m}`) ?? null;
+  } finally {
+    await ledger.close();
+  }
+}
+
+function exitCode(cli: Cli, result: CompareResult, status: string): number {
+  const failed = result.gates.filter((g) => !g.passed);
+  for (const g of failed) cli.stderr.write(`${cli.colorErr.red('gate failed:')} ${g.name}: ${g.reason}\n`);
+  if (status === 'interrupted') return ExitCode.interrupted;
+  if (failed.length > 0 || status === 'budget') return ExitCode.gate;
+  return result.variants.some((v) => v.failed > 0) ? ExitCode.someFailed : ExitCode.ok;
 }

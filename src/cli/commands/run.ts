@@ -13,6 +13,9 @@ import { inputOptions, setup, warn, writeStdout } from './shared.js';
 import { bufferedStdin, interruptSignal, sinkFor } from './run-io.js';
 import { saveReport } from './report-file.js';
 import { formatUsd } from '../render/format.js';
+import { boilerplateFor, compressionPlan, makeTransform } from '../../plan/compression.js';
+import { compileRoutes } from '../../route/index.js';
+import { renderRouting } from '../render/routing.js';
 
 export default async function runCommand(cmd: Command, inputs: string[]): Promise<void> {
   const { cli, settings } = setup(cmd);
@@ -31,15 +34,27 @@ export default async function runCommand(cmd: Command, inputs: string[]): Promis
 
   const stdin = await bufferedStdin(inputs);
   const items = () => readInputs(inputs, { ...inputOptions(settings), stdin });
+  if (settings.compress.length > 1) throw new LlmbatchError('usage', 'run takes one --compress setting', 'Give one comma list (e.g. --compress whitespace,dedupe); to compare settings, use compare.');
+  const compression = compressionPlan(settings.compress[0] ?? 'none');
+  const encoding = lookup.info.encoding;
+  const boilerplate = await boilerplateFor(compression.specs, items(), encoding);
+  const transform = makeTransform({ specs: compression.specs, encoding, boilerplate });
+  const offlineSpecs = compression.specs.filter((s) => s.name !== 'llm');
+  if (offlineSpecs.length < compression.specs.length && (settings.dryRun || settings.budget !== undefined)) {
+    warn(cli, 'llm compression makes model calls, so the estimate counts the text before that step (an upper bound)');
+  }
+  const planTransform = makeTransform({ specs: offlineSpecs, encoding, boilerplate });
+  const routes = settings.routes ? compileRoutes(settings.routes, settings.routeSource) : undefined;
   const { cache, ledger } = await openStores(settings, { ledger: !settings.dryRun });
   const provider = await makeProvider(settings, settings.dryRun);
   try {
     if (settings.dryRun || settings.budget !== undefined) {
-      const plan = await planRun({ items: items(), prompt, model, temperature: settings.temperature, maxOutputTokens: settings.maxOutputTokens, fillRatio: settings.fillRatio, registry, cache, server: provider.id });
+      const plan = await planRun({ items: items(), prompt, model, temperature: settings.temperature, maxOutputTokens: settings.maxOutputTokens, fillRatio: settings.fillRatio, registry, cache, server: provider.id, transform: planTransform, routes, compressLabel: compression.label });
       if (settings.dryRun) {
         for (const s of plan.skipped) warn(cli, `skipped ${s.path}: ${s.reason}`);
         const fmt = (settings.format ?? 'table') as 'table' | 'json' | 'md' | 'csv';
-        writeStdout(cli, renderEstimate(plan, fmt, { color: cli.colorOut.level > 0 }));
+        writeStdout(cli, fmt === 'json' ? JSON.stringify(plan, null, 2) : renderEstimate(plan, fmt, { color: cli.colorOut.level > 0 }));
+        if (fmt !== 'json' && routes) writeStdout(cli, renderRouting(plan.routing, plan.documents));
         if (fmt !== 'json' && !cli.quiet) cli.stderr.write(`dry run: nothing sent; ${plan.cached} of ${plan.documents} documents would come from the cache (free)\n`);
         return;
       }
@@ -62,7 +77,7 @@ export default async function runCommand(cmd: Command, inputs: string[]): Promis
           items: items(), prompt, model, temperature: settings.temperature, maxOutputTokens: settings.maxOutputTokens,
           concurrency: settings.concurrency, rpm: settings.rpm, tpm: settings.tpm, retries: settings.retries,
           timeoutMs: settings.timeoutMs, graceMs: settings.graceMs, budget: settings.budget, signal: interrupt.signal,
-          secrets: cli.secrets, command: commandLine(),
+          secrets: cli.secrets, command: commandLine(), transform, routes,
         },
         {
           provider, registry, cache, ledger, sink,

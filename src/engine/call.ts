@@ -1,0 +1,92 @@
+/**
+ * One model call as the engine makes it: cache first, then the provider (identical requests
+ * in flight share one call), then the cache is filled. Returns data for success and ordinary
+ * failure; throws only FatalProviderError (401/403/404), which aborts the run.
+ */
+import { cacheKey, type CompletionCache } from '../cache/index.js';
+import { costOf, type ModelRegistry } from '../models/index.js';
+import { ProviderError, type CompletionRequest, type CompletionUsage, type Provider } from '../providers/types.js';
+import { countChat, countTokens } from '../tokens/index.js';
+import { executeRequest, RequestFailure, type AttemptContext } from './request.js';
+
+export class FatalProviderError extends Error {
+  constructor(readonly error: ProviderError, readonly model: string) {
+    super(error.message);
+  }
+}
+
+export interface CallContext {
+  provider: Provider;
+  registry: ModelRegistry;
+  cache: CompletionCache | null;
+  attempt: Omit<AttemptContext, 'onRetry'>;
+  onRetry: (id: string, info: Parameters<NonNullable<AttemptContext['onRetry']>>[0]) => void;
+  inflight: Map<string, Promise<Sent>>;
+}
+
+export interface Sent {
+  content: string;
+  finish_reason: string | null;
+  usage: CompletionUsage;
+  attempts: number;
+  latencyMs: number;
+}
+
+export type CallResult =
+  | { ok: true; model: string; content: string; usage: CompletionUsage; cached: boolean; attempts: number; latencyMs: number;
+      /** What was paid (0 for a cache hit); null when the price is unknown. */
+      cost: number | null;
+      /** What the answer would cost if sent (a cache hit's saving). */
+      listCost: number | null }
+  | { ok: false; model: string; error: ProviderError; attempts: number };
+
+/** Prompt tokens + max output tokens against the model's window. */
+export function fits(req: CompletionRequest, registry: ModelRegistry): { fits: boolean; promptTokens: number; context: number } {
+  const { info } = registry.get(req.model);
+  const promptTokens = countChat(req.messages, info.encoding);
+  return { fits: promptTokens + req.max_tokens <= info.context, promptTokens, context: info.context };
+}
+
+export async function callModel(req: CompletionRequest, id: string, ctx: CallContext): Promise<CallResult> {
+  const { info } = ctx.registry.get(req.model);
+  const key = cacheKey(ctx.provider.id, req);
+  const started = performance.now();
+  const hit = await ctx.cache?.get(key);
+  if (hit) {
+    return { ok: true, model: req.model, content: hit.content, usage: hit.usage, cached: true, attempts: 0, latencyMs: performance.now() - started, cost: 0, listCost: costOf(info, hit.usage) };
+  }
+  let shared = ctx.inflight.get(key);
+  if (!shared) {
+    shared = send(req, id, ctx).finally(() => ctx.inflight.delete(key));
+    ctx.inflight.set(key, shared);
+  }
+  try {
+    const sent = await shared;
+    const cost = costOf(info, sent.usage);
+    ctx.cache?.put(key, { content: sent.content, finish_reason: sent.finish_reason, usage: sent.usage, model: req.model, created_at: Date.now(), latency_ms: Math.round(sent.latencyMs) });
+    return { ok: true, model: req.model, content: sent.content, usage: sent.usage, cached: false, attempts: sent.attempts, latencyMs: sent.latencyMs, cost, listCost: cost };
+  } catch (e) {
+    if (e instanceof FatalProviderError) throw e;
+    const f = e as RequestFailure;
+    if (!(f instanceof RequestFailure)) throw e;
+    return { ok: false, model: req.model, error: f.error, attempts: f.attempts };
+  }
+}
+
+async function send(req: CompletionRequest, id: string, ctx: CallContext): Promise<Sent> {
+  const { info } = ctx.registry.get(req.model);
+  const promptTokens = countChat(req.messages, info.encoding);
+  try {
+    const out = await executeRequest(req, promptTokens + req.max_tokens, { ...ctx.attempt, onRetry: (i) => ctx.onRetry(id, i) });
+    const usage = out.result.usage ?? {
+      // Some local servers send no usage: count what was sent and received.
+      input_tokens: promptTokens,
+      output_tokens: countTokens(out.result.content, info.encoding),
+      cached_input_tokens: 0,
+    };
+    return { content: out.result.content, finish_reason: out.result.finish_reason, usage, attempts: out.attempts, latencyMs: out.latencyMs };
+  } catch (e) {
+    if (e instanceof RequestFailure && (e.error.kind === 'auth' || e.error.kind === 'model')) throw new FatalProviderError(e.error, req.model);
+    throw e;
+  }
+}

@@ -1,0 +1,25 @@
+import type { CompletionUsage } from '../providers/types.js';
+import type { CallResult } from './call.js';
+
+export type CallKind = 'main' | 'chunk' | 'reduce' | 'condense' | 'escalate' | 'fallback';
+
+/** The sum of every call made for one document (chunks, reduce, condense, escalation). */
+export class Tally {
+  usage: CompletionUsage = { input_tokens: 0, output_tokens: 0, cached_input_tokens: 0 };
+  cost: number | null = 0;
+  saved: number | null = 0;
+  attempts = 0;
+  latencyMs = 0;
+  allCached = true;
+
+  add(r: Extract<CallResult, { ok: true }>): void {
+    this.usage.input_tokens += r.usage.input_tokens;
+    this.usage.output_tokens += r.usage.output_tokens;
+    this.usage.cached_input_tokens += r.usage.cached_input_tokens;
+    this.cost = this.cost === null || r.cost === null ? null : this.cost + r.cost;
+    if (r.cached) this.saved = this.saved === null || r.listCost === null ? null : this.saved + r.listCost;
+    this.attempts += r.attempts;
+    this.latencyMs += r.latencyMs;
+    this.allCached &&= r.cached;
+  }
+}

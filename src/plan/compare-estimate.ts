@@ -1,0 +1,163 @@
+/**
+ * The offline half of `compare` (SPEC §10): exact input tokens, estimated output tokens and
+ * cost for every variant, without sending anything. compareOffline returns it as is;
+ * compareLive puts it beside the measured figures.
+ *
+ * The corpus is read once for counting, however many variants there are: each document is
+ * compressed once per compression setting, rendered once per (prompt, compressed text), and
+ * each distinct rendered request is counted once per encoding — two models with the same
+ * tokenizer, or a compression that changes nothing, share one count. Counting runs on the
+ * TokenCounter's worker threads behind a bounded window of documents, as in `estimate`.
+ */
+import type { InputItem } from '../documents/types.js';
+import { costOf, type ModelRegistry } from '../models/index.js';
+import type { Encoding } from '../models/types.js';
+import type { GateOptions } from '../report/compare.js';
+import type { CompareVariant } from '../report/types.js';
+import { TokenCounter, type ChatMessage, type CounterOptions } from '../tokens/index.js';
+import {
+  buildVariants, compressOffline, dependsOnEncoding, offlineNote, prepareBoilerplate, resolveBaseline,
+  type VariantInput, type VariantSpec,
+} from './compare-variants.js';
+import { maxOutputFor, messagesFor } from './variant.js';
+
+/** What counts tokens: the TokenCounter, or a stand-in in tests. */
+export interface Counter {
+  count(item: ChatMessage[] | string, encoding: Encoding): Promise<number>;
+  flush(): void;
+  close(): Promise<void>;
+}
+
+export type OutputHistory = (prompt: string, model: string) => { mean: number; samples: number } | null;
+
+export interface CompareOptions extends VariantInput {
+  /** A fresh pass over the inputs per call: counting reads them once (dedupe adds a pre-pass). */
+  items: () => AsyncIterable<InputItem>;
+  registry: ModelRegistry;
+  baseline?: string;
+  maxOutputTokens?: number;
+  fillRatio: number;
+  /** Mean output tokens of past answers for (prompt, model), from the ledger. */
+  outputHistory?: OutputHistory;
+  gates?: GateOptions;
+  counter?: Counter | CounterOptions;
+}
+
+export interface PreparedCompare {
+  variants: VariantSpec[];
+  baseline: string;
+}
+
+/** Variants, baseline and dedupe's boilerplate index: everything decided before counting. */
+export async function prepareCompare(opts: CompareOptions): Promise<PreparedCompare> {
+  const variants = buildVariants(opts);
+  const baseline = resolveBaseline(variants, opts.baseline);
+  const settings = [...new Set(variants.map((v) => v.compress))];
+  await prepareBoilerplate(settings, opts.items(), opts.registry.get(variants[0].model).info.encoding);
+  return { variants, baseline };
+}
+
+interface Pending {
+  inputs: Promise<number>[];
+  befores: Promise<number>[];
+}
+
+const WINDOW = 512;
+
+export interface VariantEstimates {
+  documents: number;
+  skipped: { path: string; reason: string }[];
+  variants: CompareVariant[];
+  notes: string[];
+}
+
+/** One streaming pass: per-variant exact input tokens, estimated output tokens and cost. */
+export async function estimateVariants(opts: CompareOptions, specs: VariantSpec[]): Promise<VariantEstimates> {
+  const plan = specs.map((v) => {
+    const lookup = opts.registry.get(v.model);
+    const enc = lookup.info.encoding;
+    return {
+      v, lookup, enc,
+      maxOut: maxOutputFor(v.prompt, opts.maxOutputTokens, lookup.info),
+      textKey: dependsOnEncoding(v.compress) ? `${v.compress.label}\0${enc}` : v.compress.label,
+      promptKey: JSON.stringify([v.prompt.system ?? null, v.prompt.user]),
+    };
+  });
+  const counter: Counter = opts.counter && 'count' in opts.counter ? opts.counter : new TokenCounter(opts.counter);
+  const totals = plan.map(() => ({ input: 0, before: 0, over: 0 }));
+  const skipped: { path: string; reason: string }[] = [];
+  let documents = 0;
+  const window: Pending[] = [];
+
+  const settle = async (p: Pending) => {
+    for (let i = 0; i < plan.length; i++) {
+      const input = await p.inputs[i];
+      totals[i].input += input;
+      totals[i].before += await p.befores[i];
+      if (input + plan[i].maxOut > plan[i].lookup.info.context) totals[i].over++;
+    }
+  };
+
+  try {
+    for await (const item of opts.items()) {
+      if (item.kind === 'skipped') { skipped.push(item.skipped); continue; }
+      if (item.kind === 'error') {
+        const { id, message } = item.error;
+        skipped.push({ path: id, reason: message.startsWith(`${id}: `) ? message.slice(id.length + 2) : message });
+        continue;
+      }
+      const doc = item.document;
+      documents++;
+      // Per document: compressed texts by setting, text ids by content, counts by request.
+      const compressed = new Map<string, string>();
+      const textIds = new Map<string, number>();
+      const counts = new Map<string, Promise<number>>();
+      const countFor = (k: (typeof plan)[number], text: string): Promise<number> => {
+        let id = textIds.get(text);
+        if (id === undefined) textIds.set(text, (id = textIds.size));
+        const key = `${k.promptKey}\0${id}\0${k.enc}`;
+        let c = counts.get(key);
+        if (!c) counts.set(key, (c = counter.count(messagesFor(k.v.prompt, doc, text)!, k.enc)));
+        return c;
+      };
+      const pending: Pending = { inputs: [], befores: [] };
+      for (const k of plan) {
+        let text = compressed.get(k.textKey);
+        if (text === undefined) compressed.set(k.textKey, (text = compressOffline(doc.text, k.v.compress, k.enc)));
+        pending.befores.push(countFor(k, doc.text));
+        pending.inputs.push(countFor(k, text));
+      }
+      window.push(pending);
+      if (window.length >= WINDOW) await settle(window.shift()!);
+    }
+    counter.flush();
+    for (const p of window) await settle(p);
+  } finally {
+    await counter.close();
+  }
+
+  const notes: string[] = [];
+  const variants = plan.map((k, i): CompareVariant => {
+    const { info, known, requested } = k.lookup;
+    if (!known) notes.push(`Model "${requested}" is not in the registry: its cost is unknown (?). Add it under "models:" in the config to price it.`);
+    if (!info.exact) notes.push(`Token counts for ${requested} are estimates (${info.encoding}); its own tokenizer is not public.`);
+    if (totals[i].over > 0) notes.push(`${k.v.name}: ${totals[i].over} document(s) exceed the ${info.context}-token context window with ${k.maxOut} max output tokens`);
+    const history = opts.outputHistory?.(k.v.prompt.name, requested) ?? opts.outputHistory?.(k.v.prompt.name, info.name) ?? null;
+    const perDoc = history ? Math.min(history.mean, k.maxOut) : k.maxOut * opts.fillRatio;
+    const output = Math.round(documents * perDoc);
+    const input = totals[i].input;
+    const cost = costOf(info, { input_tokens: input, output_tokens: output });
+    return {
+      name: k.v.name, prompt: k.v.prompt.name, model: requested, compress: k.v.compress.label, documents,
+      input_tokens: input, input_tokens_before_compression: totals[i].before, output_tokens: output,
+      output_source: history ? 'ledger' : 'fill-ratio', output_samples: history?.samples ?? 0,
+      cost_usd: cost, cost_low: cost, cost_high: costOf(info, { input_tokens: input, output_tokens: documents * k.maxOut }),
+      cost_per_1k_docs: cost == null || documents === 0 ? null : (cost / documents) * 1000,
+      delta_tokens_pct: null, delta_cost_pct: null, latency_ms: null, similarity: null, similarity_worst: null,
+      estimate_error_pct: null, failed: 0,
+    };
+  });
+  const llm = offlineNote(specs);
+  if (llm) notes.push(llm);
+  return { documents, skipped, variants, notes: [...new Set(notes)] };
+}

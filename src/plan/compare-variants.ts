@@ -1,0 +1,134 @@
+/**
+ * `compare` variants: the cross product prompts × models × compression settings (SPEC §10),
+ * their names, the baseline, and the one place compression plugs into compare (the offline
+ * count and the live run's TextTransform).
+ *
+ * Cross-document dedupe needs to have seen the whole batch before it can call a paragraph
+ * boilerplate, so settings with `dedupe` get a BoilerplateIndex from one pre-pass over the
+ * inputs (read only; nothing is tokenized) shared by every variant using that setting.
+ */
+import {
+  boilerplateInput, BoilerplateIndex, compress, compressSync, formatCompress, needsBoilerplate, parseCompress,
+  type CompressContext, type StrategySpec,
+} from '../compress/index.js';
+import type { Document, InputItem } from '../documents/types.js';
+import { LlmbatchError } from '../errors.js';
+import type { Encoding } from '../models/types.js';
+import type { PromptTemplate } from '../prompt/index.js';
+import { variantName } from '../report/compare.js';
+import { countTokens } from '../tokens/index.js';
+import type { TextTransform } from './text.js';
+
+export interface CompressionSetting {
+  /** Canonical label: 'none', 'whitespace+dedupe', 'extractive:0.5'. */
+  label: string;
+  specs: StrategySpec[];
+  /** Built by `prepareBoilerplate` when the setting has `dedupe`. */
+  boilerplate?: BoilerplateIndex;
+}
+
+export interface VariantSpec {
+  name: string;
+  prompt: PromptTemplate;
+  model: string;
+  compress: CompressionSetting;
+}
+
+export interface VariantInput {
+  prompts: PromptTemplate[];
+  models: string[];
+  /** One entry per compression setting: a comma list or 'none'. */
+  compress: string[];
+  /** No model was chosen: a prompt file's own `model` applies to its variants (as in `run`). */
+  promptModels?: boolean;
+}
+
+export function compressionSettings(list: readonly string[]): CompressionSetting[] {
+  const out = new Map<string, CompressionSetting>();
+  for (const entry of list.length ? list : ['none']) {
+    const specs = parseCompress(entry);
+    const label = formatCompress(specs);
+    if (!out.has(label)) out.set(label, { label, specs });
+  }
+  return [...out.values()];
+}
+
+/** Prompts × models × compression, in that nesting: the first is the default baseline. */
+export function buildVariants(input: VariantInput): VariantSpec[] {
+  if (input.prompts.length === 0) throw new LlmbatchError('usage', 'compare needs at least one prompt', 'Pass -p NAME|FILE (repeatable).');
+  const settings = compressionSettings(input.compress);
+  const variants: VariantSpec[] = [];
+  const seen = new Map<string, VariantSpec>();
+  for (const prompt of input.prompts) {
+    const models = input.promptModels && prompt.model ? [prompt.model] : input.models;
+    for (const model of [...new Set(models)]) {
+      for (const compress of settings) {
+        const name = variantName(prompt.name, model, compress.label);
+        const twin = seen.get(name);
+        if (twin) {
+          if (twin.prompt === prompt) continue; // the same -p given twice
+          throw new LlmbatchError('usage', `Two prompts are both named "${prompt.name}", so their variants cannot be told apart`,
+            'Rename one file, or give it a "name" in a .json/.yaml prompt file.');
+        }
+        const v = { name, prompt, model, compress };
+        seen.set(name, v);
+        variants.push(v);
+      }
+    }
+  }
+  return variants;
+}
+
+/** The baseline's name: `requested` when it names a variant, else the first variant. */
+export function resolveBaseline(variants: readonly VariantSpec[], requested?: string): string {
+  if (!requested) return variants[0].name;
+  if (variants.some((v) => v.name === requested)) return requested;
+  throw new LlmbatchError('usage', `--baseline "${requested}" is not one of the variants`, `Pick one of: ${variants.map((v) => v.name).join(', ')}`);
+}
+
+const hasLlm = (s: CompressionSetting) => s.specs.some((x) => x.name === 'llm');
+
+/** Whether the compressed text depends on the tokenizer (extractive budgets count tokens). */
+export const dependsOnEncoding = (s: CompressionSetting) => s.specs.some((x) => x.name === 'extractive');
+
+/** One pass over the inputs to find cross-document boilerplate, for every setting with dedupe. */
+export async function prepareBoilerplate(settings: CompressionSetting[], items: AsyncIterable<InputItem>, encoding: Encoding): Promise<void> {
+  const todo = settings.filter((s) => needsBoilerplate(s.specs));
+  if (todo.length === 0) return;
+  for (const s of todo) s.boilerplate = new BoilerplateIndex();
+  const ctx: CompressContext = { countTokens: (t) => countTokens(t, encoding) };
+  for await (const item of items) {
+    if (item.kind !== 'document') continue;
+    for (const s of todo) s.boilerplate!.add(boilerplateInput(item.document.text, s.specs, ctx) ?? item.document.text);
+  }
+  for (const s of todo) s.boilerplate!.finalize();
+}
+
+/**
+ * The text an offline count sees. `llm` steps call a model, so offline they are left out and
+ * the text they would have condensed is counted as it is (`offlineNote` says so).
+ */
+export function compressOffline(text: string, setting: CompressionSetting, encoding: Encoding): string {
+  if (setting.specs.length === 0) return text;
+  const specs = setting.specs.filter((s) => s.name !== 'llm');
+  return compressSync(text, specs, { countTokens: (t) => countTokens(t, encoding), boilerplate: setting.boilerplate });
+}
+
+export function offlineNote(variants: readonly VariantSpec[]): string | null {
+  const llm = variants.filter((v) => hasLlm(v.compress)).map((v) => v.name);
+  if (llm.length === 0) return null;
+  return `llm compression calls a model, so it is not run offline: ${llm.join(', ')} count the document without that step (use --live to measure it)`;
+}
+
+/**
+ * The live run's TextTransform for one compression setting; undefined (identity) for 'none'.
+ * `llm` steps use the engine's condense call (cached, its cost counted in the document's record).
+ */
+export function makeTransform(setting: CompressionSetting, encoding: Encoding): TextTransform | undefined {
+  if (setting.specs.length === 0) return undefined;
+  const count = (t: string) => countTokens(t, encoding);
+  return async (doc: Document, helpers?: Pick<CompressContext, 'condense'>) => {
+    const text = await compress(doc.text, setting.specs, { countTokens: count, boilerplate: setting.boilerplate, condense: helpers?.condense });
+    return { text, tokensBefore: count(doc.text), tokensAfter: count(text) };
+  };
+}
