@@ -12,7 +12,7 @@ const MD_REF_DEF = /^\s{0,3}\[(?!\^)[^\]\n]+\]:\s*<?\S+>?(?:\s+(?:"[^"]*"|'[^']*
 const RST_TARGET = /^\s*(?:\.\.\s+_[^:]*:|__\s+\S)/;
 const RST_COMMENT = /^\s*\.\.(?:\s|$)/;
 const NOT_COMMENT = /^\s*\.\.\s+(?:\[|\|)/; // footnotes, citations, substitution definitions
-const DIRECTIVE_LINE = /^(\s*)\.\.\s+[\w.+-]+(?::[\w.+-]+)*::[ \t]*(.*)$/;
+const DIRECTIVE_LINE = /^(\s*)\.\.\s+(?:[\w.+-]+:)*([\w.+-]+)::[ \t]*(.*)$/;
 const OPTION = /^\s*:([\w -]+):(?:\s+(.*))?$/;
 const VISIBLE_OPTIONS = new Set(['alt', 'caption', 'title']);
 const MD_RULER = /^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)+\|?\s*$/;
@@ -26,9 +26,11 @@ const LABELS: Record<string, string> = {
   deprecated: 'Deprecated since version',
 };
 
-function directiveLabel(name: string, args: string): string {
+/** `note` → `Note:`; the name's own capitals are kept (`.. WARNING::` → `WARNING:`). */
+function directiveLabel(raw: string, args: string): string {
+  const name = raw.toLowerCase();
   if (name === 'admonition') return args ? `${args}:` : '';
-  const label = LABELS[name] ?? name.charAt(0).toUpperCase() + name.slice(1).replace(/-/g, ' ');
+  const label = LABELS[name] ?? raw.charAt(0).toUpperCase() + raw.slice(1).replace(/-/g, ' ');
   return args ? `${label}: ${args}` : `${label}:`;
 }
 
@@ -70,7 +72,7 @@ export function markupLines(lines: readonly string[]): string[] {
       }
       inDirective = true;
       const m = DIRECTIVE_LINE.exec(line)!;
-      const label = RESOURCE_DIRECTIVES.has(name) ? '' : directiveLabel(name, m[2].trim());
+      const label = RESOURCE_DIRECTIVES.has(name) ? '' : directiveLabel(m[2], m[3].trim());
       out.push(label ? m[1] + label : DROPPED);
       continue;
     }

@@ -38,7 +38,7 @@ const RST_REF = /(?<![\w`])`([^`\n]+)`__?(?![\w])/g;
 const STRONG_STAR = /(?<![\w*\\])\*\*(?![\s*])([^*\n]*?[^\s*\\])\*\*(?![\w*])/g;
 const STRONG_UNDER = /(?<![\w\\])__(?![\s_])([^_\n]*?[^\s_\\])__(?![\w])/g;
 
-const orGone = (text: string): string => (text.trim() ? text : GONE);
+const orGone = (text: string): string => (/[^\s\uE002\uE003]/.test(text) ? text : GONE);
 
 function roleText(role: string, content: string): string {
   const r = role.toLowerCase();
@@ -115,10 +115,9 @@ function inline(text: string): string[] {
     .replace(REF_LINK, (_w, label: string) => orGone(label))
     .replace(STRONG_STAR, '$1')
     .replace(STRONG_UNDER, (whole, inner: string) => (/^\w+$/.test(inner) ? whole : inner));
-  const lines = tidyLines(t.split('\n'));
+  const lines = tidyLines(decodeEntities(t).split('\n'));
   if (lines.length === 0) return [];
-  t = decodeEntities(lines.join('\n'));
-  return t.replace(/\uE000(\d+)\uE001/g, (_w, n: string) => spans[Number(n)]).split('\n');
+  return lines.join('\n').replace(/\uE000(\d+)\uE001/g, (_w, n: string) => spans[Number(n)]).split('\n');
 }
 
 /** Resolve markers, drop emptied lines, collapse table-row padding. */

@@ -183,7 +183,7 @@ export function resolveSettings(flags: Flags, env: Env, cwd: string): Readonly<S
     rpm: num(pick(flags.rpm, config.rpm), 'rpm', { min: 1 }),
     tpm: num(pick(flags.tpm, config.tpm), 'tpm', { min: 1 }),
     retries: num(pick(flags.retries, config.retries), 'retries', { int: true }) ?? DEFAULTS.retries,
-    timeoutMs: (num(pick(flags.timeout, config.timeout), 'timeout') ?? DEFAULTS.timeout) * 1000,
+    timeoutMs: (num(pick(flags.timeout, config.timeout), 'timeout', { min: 0.001 }) ?? DEFAULTS.timeout) * 1000,
     budget: num(pick(flags.budget, config.budget), 'budget'),
     graceMs: (num(pick(flags.grace, config.grace), 'grace') ?? DEFAULTS.grace) * 1000,
     dryRun: Boolean(flags.dryRun),

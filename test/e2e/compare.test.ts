@@ -1,0 +1,148 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startFakeOpenAI } from '../support/fake-openai.js';
+import { FIXTURES, TEST_KEY, makeDocs, runCli, tempDir, testEnv } from '../support/cli.js';
+
+type Fake = Awaited<ReturnType<typeof startFakeOpenAI>>;
+let fake: Fake;
+let prompts: { verbose: string; concise: string };
+
+beforeAll(async () => {
+  fake = await startFakeOpenAI({ apiKey: TEST_KEY });
+  const dir = tempDir('llmbatch-prompts-');
+  prompts = { verbose: join(dir, 'verbose.txt'), concise: join(dir, 'concise.txt') };
+  writeFileSync(prompts.verbose, 'Summarize the document below in detail: every section, every decision, every number.\n\n{{document}}\n');
+  writeFileSync(prompts.concise, 'TL;DR in one line:\n\n{{document}}\n');
+});
+afterAll(async () => fake.close());
+beforeEach(() => {
+  fake.setOptions({ latencyMs: 0, jitterMs: 0 });
+  fake.reset();
+});
+
+const VARIANT_KEYS = ['name', 'prompt', 'model', 'compress', 'documents', 'input_tokens', 'output_tokens', 'cost_usd',
+  'delta_tokens_pct', 'delta_cost_pct', 'latency_ms', 'similarity'];
+
+describe('compare offline', () => {
+  it('prints the §15 JSON, with the same input tokens as estimate for each prompt, and sends nothing', async () => {
+    const env = testEnv(fake.baseURL);
+    const res = await runCli(['compare', FIXTURES, '-p', prompts.verbose, '-p', prompts.concise, '--json'], { env });
+    expect(res.stderr).toBe('');
+    expect(res.code).toBe(0);
+    const out = JSON.parse(res.stdout);
+    expect(out.baseline).toBe('verbose@gpt-4o-mini');
+    expect(out.gates).toEqual([]);
+    expect(out.variants.map((v: any) => v.name)).toEqual(['verbose@gpt-4o-mini', 'concise@gpt-4o-mini']);
+    for (const v of out.variants) {
+      for (const k of VARIANT_KEYS) expect(v).toHaveProperty(k);
+      expect(v).toMatchObject({ model: 'gpt-4o-mini', compress: 'none', latency_ms: null, similarity: null, output_source: 'fill-ratio' });
+      expect(typeof v.cost_usd).toBe('number');
+      expect(v.latencies).toBeUndefined();
+    }
+    expect(out.variants[0]).toMatchObject({ delta_tokens_pct: 0, delta_cost_pct: 0 });
+    expect(out.variants[1].delta_cost_pct).toBeLessThan(0);
+    expect(fake.stats.requests).toBe(0);
+
+    for (const [i, p] of [prompts.verbose, prompts.concise].entries()) {
+      const est = await runCli(['estimate', FIXTURES, '-p', p, '--json'], { env });
+      expect(est.code).toBe(0);
+      const e = JSON.parse(est.stdout);
+      expect(out.variants[i].input_tokens).toBe(e.models[0].input_tokens);
+      expect(out.variants[i].documents).toBe(e.documents);
+    }
+  });
+
+  it('exits 3 with the gate and its numbers when a variant costs more than --max-increase allows', async () => {
+    const res = await runCli(['compare', FIXTURES, '-p', prompts.concise, '-m', 'gpt-4o-mini,gpt-4.1', '--max-increase', '10', '--json'], { env: testEnv() });
+    expect(res.code).toBe(3);
+    expect(res.stderr).toMatch(/gate failed: max-increase: concise@gpt-4\.1: \+\d[\d.,]*% cost vs baseline concise@gpt-4o-mini \(limit \+10%\)/);
+    const out = JSON.parse(res.stdout);
+    expect(out.gates).toEqual([{ name: 'max-increase', passed: false, reason: expect.stringContaining('concise@gpt-4.1') }]);
+
+    const ok = await runCli(['compare', FIXTURES, '-p', prompts.verbose, '-p', prompts.concise, '--max-increase', '0', '--max-cost', '5'], { env: testEnv() });
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/all gates passed/);
+  });
+
+  it('names the choices when --baseline matches no variant (exit 2)', async () => {
+    const res = await runCli(['compare', FIXTURES, '-p', prompts.concise, '--baseline', 'nope'], { env: testEnv() });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/--baseline "nope" is not one of the variants/);
+    expect(res.stderr).toMatch(/concise@gpt-4o-mini/);
+  });
+
+  it('--format md is a Markdown table and --format html one self-contained page with charts', async () => {
+    const args = ['compare', FIXTURES, '-p', prompts.verbose, '-p', prompts.concise, '--compress', 'none', '--compress', 'whitespace,dedupe'];
+    const md = await runCli([...args, '--format', 'md'], { env: testEnv() });
+    expect(md.code).toBe(0);
+    expect(md.stdout).toMatch(/^### llmbatch compare: offline estimate/);
+    expect(md.stdout).toMatch(/^\| variant \| docs \| input tok \|/m);
+    expect(md.stdout).toMatch(/^\| --- \| ---: \|/m);
+    expect(md.stdout).toContain('concise@gpt-4o-mini+whitespace+dedupe');
+    const html = await runCli([...args, '--format', 'html'], { env: testEnv() });
+    expect(html.code).toBe(0);
+    expect(html.stdout).toMatch(/^<!doctype html>/i);
+    expect(html.stdout).toContain('<svg');
+    expect(html.stdout).toContain('verbose@gpt-4o-mini+whitespace+dedupe');
+    expect(html.stdout).not.toMatch(/(src|href)="https?:/);
+  });
+});
+
+describe('compare --live', () => {
+  it('runs 2 prompts × 2 models through the engine: latency, similarity, estimate error; a re-run is cached', async () => {
+    const docs = makeDocs(6, { words: 60 });
+    const env = testEnv(fake.baseURL);
+    fake.setOptions({ latencyMs: 20, jitterMs: 20 });
+    const args = ['compare', docs, '-p', prompts.verbose, '-p', prompts.concise, '-m', 'gpt-4o-mini,gpt-4.1-mini', '--live', '-c', '3', '--json'];
+    const res = await runCli(args, { env });
+    expect(res.code).toBe(0);
+    expect(fake.stats.requests).toBe(24);
+    expect(fake.stats.maxInFlight).toBeLessThanOrEqual(3);
+    expect(new Set(fake.stats.log.map((l) => l.model))).toEqual(new Set(['gpt-4o-mini', 'gpt-4.1-mini']));
+    expect(res.stderr).toMatch(/variant 1\/4: verbose@gpt-4o-mini/);
+    const out = JSON.parse(res.stdout);
+    expect(out.live).toBe(true);
+    expect(out.variants.map((v: any) => v.name)).toEqual(['verbose@gpt-4o-mini', 'verbose@gpt-4.1-mini', 'concise@gpt-4o-mini', 'concise@gpt-4.1-mini']);
+    for (const v of out.variants) {
+      for (const k of VARIANT_KEYS) expect(v).toHaveProperty(k);
+      expect(v).toMatchObject({ documents: 6, failed: 0, output_source: 'measured' });
+      expect(v.latency_ms.p50).toBeGreaterThanOrEqual(15);
+      expect(v.latency_ms.p95).toBeGreaterThanOrEqual(v.latency_ms.p50);
+      expect(v.similarity).toBeGreaterThanOrEqual(0);
+      expect(v.similarity).toBeLessThanOrEqual(1);
+      expect(v.similarity_worst).toBeLessThanOrEqual(v.similarity);
+      expect(Object.keys(v.estimate_error_pct)).toEqual(['input_tokens', 'output_tokens', 'cost']);
+      expect(typeof v.estimate_error_pct.input_tokens).toBe('number');
+      expect(v.cost_usd).toBeGreaterThan(0);
+    }
+    expect(out.variants[0]).toMatchObject({ similarity: 1, similarity_worst: 1, delta_cost_pct: 0 });
+
+    // One ledger run per variant.
+    const list = await runCli(['report', '--list', '--json'], { env });
+    expect(JSON.parse(list.stdout).filter((r: any) => r.command.includes('[variant ')).length).toBe(4);
+
+    fake.reset();
+    const again = await runCli(args, { env });
+    expect(again.code).toBe(0);
+    expect(fake.stats.requests).toBe(0);
+    const cached = JSON.parse(again.stdout);
+    // List prices: a cached re-run compares the same costs (and gates) as the first run.
+    expect(cached.variants.map((v: any) => v.cost_usd)).toEqual(out.variants.map((v: any) => v.cost_usd));
+    expect(cached.variants.every((v: any) => v.latency_ms === null)).toBe(true);
+    expect(cached.notes.join('\n')).toMatch(/came from the cache/);
+  });
+
+  it('renders the live table with p50/p95 and similarity columns, and needs a key for api.openai.com', async () => {
+    const docs = makeDocs(3);
+    const res = await runCli(['compare', docs, '-p', prompts.verbose, '-p', prompts.concise, '--live', '-q'], { env: testEnv(fake.baseURL) });
+    expect(res.code).toBe(0);
+    expect(res.stdout).toMatch(/p50\s+p95\s+similarity\s+worst/);
+    expect(res.stdout).toMatch(/Estimate vs actual/);
+    expect(res.stderr).toBe('');
+
+    const nokey = await runCli(['compare', docs, '-p', prompts.concise, '--live'], { env: testEnv(undefined, { OPENAI_API_KEY: undefined }) });
+    expect(nokey.code).toBe(2);
+    expect(nokey.stderr).toMatch(/No API key/);
+  });
+});

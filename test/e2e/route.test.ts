@@ -1,0 +1,130 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startFakeOpenAI } from '../support/fake-openai.js';
+import { FIXTURES, TEST_KEY, parseJsonl, runCli, tempDir, testEnv } from '../support/cli.js';
+
+let fake: Awaited<ReturnType<typeof startFakeOpenAI>>;
+beforeAll(async () => {
+  fake = await startFakeOpenAI({ apiKey: TEST_KEY });
+});
+afterAll(async () => fake.close());
+beforeEach(() => {
+  fake.setOptions({ failModels: {}, respond: undefined, latencyMs: 0 });
+  fake.reset();
+});
+
+function corpus(): string {
+  const dir = tempDir('llmbatch-route-');
+  mkdirSync(join(dir, 'short'), { recursive: true });
+  mkdirSync(join(dir, 'long'), { recursive: true });
+  for (let i = 0; i < 4; i++) writeFileSync(join(dir, 'short', `s${i}.txt`), `Short note ${i}: the build passed.\n`);
+  for (let i = 0; i < 3; i++) writeFileSync(join(dir, 'long', `l${i}.txt`), `Long report ${i}. ` + 'The quarterly figures improved across every region. '.repeat(200));
+  return dir;
+}
+
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+const billed = (field: 'prompt_tokens' | 'completion_tokens') => sum(fake.stats.log.map((e: any) => e.usage[field]));
+
+function routeFile(yaml: string): string {
+  const f = join(tempDir(), 'routes.yaml');
+  writeFileSync(f, yaml);
+  return f;
+}
+
+/** Which model answered which document, from the server's own log. */
+function modelsByDocument(): Map<string, Set<string>> {
+  const m = new Map<string, Set<string>>();
+  for (const e of fake.stats.log) {
+    const user = e.messages.at(-1).content as string;
+    const key = /(Short note \d|Long report \d)/.exec(user)?.[1] ?? 'other';
+    m.set(key, (m.get(key) ?? new Set()).add(e.model));
+  }
+  return m;
+}
+
+describe('routing end to end', () => {
+  it('sends long documents to one model and short ones to another', async () => {
+    const routes = routeFile('routes:\n  - when: { maxTokens: 200 }\n    model: gpt-4.1-nano\n  - model: gpt-4.1\n');
+    const res = await runCli(['summarize', corpus(), '--route', routes, '--no-cache'], { env: testEnv(fake.baseURL) });
+    expect(res.code).toBe(0);
+    const by = modelsByDocument();
+    for (let i = 0; i < 4; i++) expect([...by.get(`Short note ${i}`)!]).toEqual(['gpt-4.1-nano']);
+    for (let i = 0; i < 3; i++) expect([...by.get(`Long report ${i}`)!]).toEqual(['gpt-4.1']);
+    const lines = parseJsonl(res.stdout);
+    expect(lines.filter((l) => l.model === 'gpt-4.1')).toHaveLength(3);
+  });
+
+  it('--dry-run shows each document\'s model and the rule that chose it, sending nothing', async () => {
+    const routes = routeFile('routes:\n  - when: { maxTokens: 200 }\n    model: gpt-4.1-nano\n  - model: gpt-4.1\n');
+    const res = await runCli(['summarize', corpus(), '--route', routes, '--dry-run'], { env: testEnv(fake.baseURL) });
+    expect(res.code).toBe(0);
+    expect(fake.stats.requests).toBe(0);
+    expect(res.stdout).toMatch(/short\/s0\.txt\s+gpt-4\.1-nano\s+\d+\s+rule 1 \(tokens ≤ 200\)/);
+    expect(res.stdout).toMatch(/long\/l0\.txt\s+gpt-4\.1\s+[\d,]+\s+rule 2 \(always\)/);
+    const json = await runCli(['summarize', corpus(), '--route', routes, '--dry-run', '--json'], { env: testEnv(fake.baseURL) });
+    const plan = JSON.parse(json.stdout);
+    expect(plan.models.map((m: any) => m.model).sort()).toEqual(['gpt-4.1', 'gpt-4.1-nano']);
+    expect(plan.routing).toHaveLength(7);
+  });
+
+  it('falls back to the next model after persistent 500s', async () => {
+    fake.setOptions({ failModels: { 'gpt-4.1': 500 } });
+    const routes = routeFile('routes:\n  - model: gpt-4.1\n    fallback: [gpt-4.1-mini]\n');
+    const res = await runCli(['summarize', corpus(), '--route', routes, '--no-cache', '--retries', '1'], { env: testEnv(fake.baseURL) });
+    expect(res.code).toBe(0);
+    const lines = parseJsonl(res.stdout);
+    expect(lines.every((l) => l.error === null && l.model === 'gpt-4.1-mini')).toBe(true);
+    expect(lines.every((l) => l.attempts >= 1)).toBe(true);
+    expect(fake.stats.byModel['gpt-4.1']).toBe(2 * 7);
+  });
+
+  it('escalates to the stronger model when the answer is not valid JSON; both calls are costed', async () => {
+    fake.setOptions({ respond: (req: any) => (req.model === 'gpt-4.1-nano' ? 'Sure! here you go: {"title":' : '{"title": "ok", "summary": "fine"}') });
+    const routes = routeFile('routes:\n  - model: gpt-4.1-nano\n    escalate: { to: gpt-4.1, if: invalid-json }\n');
+    const env = testEnv(fake.baseURL);
+    const report = join(tempDir(), 'r.json');
+    const res = await runCli(['run', corpus(), '-p', 'extract-json', '--route', routes, '--report', report], { env });
+    expect(res.code).toBe(0);
+    const lines = parseJsonl(res.stdout);
+    expect(lines).toHaveLength(7);
+    for (const l of lines) {
+      expect(l.model).toBe('gpt-4.1');
+      expect(JSON.parse(l.output)).toMatchObject({ title: 'ok' });
+    }
+    expect(fake.stats.byModel).toEqual({ 'gpt-4.1-nano': 7, 'gpt-4.1': 7 });
+    // each record's usage is the sum of both calls: totals equal what the server billed
+    expect(sum(lines.map((l) => l.usage.input_tokens))).toBe(billed('prompt_tokens'));
+    expect(sum(lines.map((l) => l.usage.output_tokens))).toBe(billed('completion_tokens'));
+    const r = JSON.parse(readFileSync(report, 'utf8'));
+    expect(r.cost_usd).toBeGreaterThan(0);
+    // a re-run answers both steps from the cache
+    fake.reset();
+    const again = await runCli(['run', corpus(), '-p', 'extract-json', '--route', routes], { env });
+    expect(again.code).toBe(0);
+    expect(fake.stats.requests).toBe(0);
+  });
+
+  it('compression shrinks what is sent, and the report shows tokens before and after', async () => {
+    const report = join(tempDir(), 'r.json');
+    const res = await runCli(['summarize', join(FIXTURES, 'docs'), '--compress', 'whitespace,dedupe,markup', '--no-cache', '--report', report], { env: testEnv(fake.baseURL) });
+    expect(res.code).toBe(0);
+    const r = JSON.parse(readFileSync(report, 'utf8'));
+    expect(r.tokens.before_compression).toBeGreaterThan(r.tokens.after_compression);
+    expect(r.tokens.after_compression).toBeGreaterThan(0);
+    expect(res.stderr).toMatch(/before compression|→/);
+    const sent = fake.stats.log.map((e: any) => e.messages.at(-1).content).join('\n');
+    expect(sent).not.toMatch(/<\/?(div|span|p)\b/);
+  });
+
+  it('llm compression condenses through a cheap model first, and its cost is counted', async () => {
+    const res = await runCli(['summarize', corpus(), '--compress', 'llm:gpt-4.1-nano', '--no-cache', '-m', 'gpt-4o'], { env: testEnv(fake.baseURL) });
+    expect(res.code).toBe(0);
+    expect(fake.stats.byModel).toEqual({ 'gpt-4.1-nano': 7, 'gpt-4o': 7 });
+    const mains = fake.stats.log.filter((e: any) => e.model === 'gpt-4o');
+    expect(mains.every((e: any) => e.messages.at(-1).content.includes('Summary (gpt-4.1-nano)'))).toBe(true);
+    const lines = parseJsonl(res.stdout);
+    expect(sum(lines.map((l) => l.usage.input_tokens))).toBe(billed('prompt_tokens'));
+    expect(sum(lines.map((l) => l.usage.output_tokens))).toBe(billed('completion_tokens'));
+  });
+});

@@ -1,0 +1,229 @@
+import { describe, expect, it } from 'vitest';
+import type { Document, InputItem } from '../../src/documents/types.js';
+import { ModelRegistry } from '../../src/models/index.js';
+import {
+  buildVariants, compareLive, compareOffline, resolveBaseline, type CompareOptions, type Counter,
+} from '../../src/plan/compare.js';
+import { DEFAULT_MAX_OUTPUT } from '../../src/plan/variant.js';
+import type { PromptTemplate } from '../../src/prompt/index.js';
+import { renderMessages } from '../../src/prompt/index.js';
+import type { CompletionRequest, Provider } from '../../src/providers/types.js';
+import { countChat, type ChatMessage } from '../../src/tokens/index.js';
+
+const verbose: PromptTemplate = { name: 'verbose', user: 'Summarize in detail, section by section:\n\n{{document}}' };
+const concise: PromptTemplate = { name: 'concise', user: 'One line:\n\n{{document}}' };
+const registry = new ModelRegistry();
+
+const TEXTS = [
+  'Release notes.\n\nThe cache is now on by default.   \n\n\n\nRetries honour Retry-After.',
+  'Meeting notes: ship v2 on Friday; Alice owns the migration.',
+  'Security policy.\n\nKeys are never logged.\n\n\n\nRotate keys every 90 days.   ',
+];
+
+function docs(texts = TEXTS): Document[] {
+  return texts.map((text, index) => ({ id: `doc-${index}.md`, path: `doc-${index}.md`, text, index }));
+}
+
+/** A fresh stream per call, and a tally of how many times the corpus was read. */
+function source(list: Document[], extra: InputItem[] = []) {
+  const reads = { n: 0 };
+  const items = async function* (): AsyncIterable<InputItem> {
+    reads.n++;
+    for (const d of list) yield { kind: 'document', document: d };
+    yield* extra;
+  };
+  return { items, reads };
+}
+
+/** Counts exactly (in-process) and records every count it was asked for. */
+function spyCounter(): Counter & { calls: { item: ChatMessage[] | string; enc: string }[] } {
+  const calls: { item: ChatMessage[] | string; enc: string }[] = [];
+  return {
+    calls,
+    async count(item, enc) {
+      calls.push({ item, enc });
+      return typeof item === 'string' ? item.length : countChat(item, enc);
+    },
+    flush() {},
+    async close() {},
+  };
+}
+
+function options(over: Partial<CompareOptions> = {}): CompareOptions {
+  return {
+    items: source(docs()).items, prompts: [verbose, concise], models: ['gpt-4o-mini'], compress: ['none'],
+    registry, fillRatio: 0.35, counter: { workers: 0 }, ...over,
+  };
+}
+
+describe('variants', () => {
+  it('are prompts × models × compression settings, first prompt and model first, with readable names', () => {
+    const v = buildVariants({ prompts: [verbose, concise], models: ['gpt-4o-mini', 'gpt-4.1'], compress: ['none', 'whitespace,dedupe'] });
+    expect(v.map((x) => x.name)).toEqual([
+      'verbose@gpt-4o-mini', 'verbose@gpt-4o-mini+whitespace+dedupe', 'verbose@gpt-4.1', 'verbose@gpt-4.1+whitespace+dedupe',
+      'concise@gpt-4o-mini', 'concise@gpt-4o-mini+whitespace+dedupe', 'concise@gpt-4.1', 'concise@gpt-4.1+whitespace+dedupe',
+    ]);
+    expect(v[1].compress.label).toBe('whitespace+dedupe');
+  });
+
+  it.each([
+    [['none', 'none'], ['p@m']],
+    [['whitespace', ' whitespace '], ['p@m+whitespace']],
+    [['extractive'], ['p@m+extractive:0.5']],
+    [[], ['p@m']],
+  ])('compression settings %j → %j (equal settings collapse)', (compress, names) => {
+    const p = { name: 'p', user: 'x' };
+    expect(buildVariants({ prompts: [p], models: ['m'], compress }).map((v) => v.name)).toEqual(names);
+  });
+
+  it('drops a prompt given twice, but refuses two different prompts with one name', () => {
+    expect(buildVariants({ prompts: [concise, concise], models: ['m'], compress: ['none'] })).toHaveLength(1);
+    const twin = { ...concise, user: 'other' };
+    expect(() => buildVariants({ prompts: [concise, twin], models: ['m'], compress: ['none'] })).toThrow(/both named "concise"/);
+  });
+
+  it("uses a prompt file's own model when no model was chosen", () => {
+    const own = { name: 'own', user: 'x', model: 'gpt-4.1-nano' };
+    const v = buildVariants({ prompts: [own, concise], models: ['gpt-4o-mini'], compress: ['none'], promptModels: true });
+    expect(v.map((x) => x.name)).toEqual(['own@gpt-4.1-nano', 'concise@gpt-4o-mini']);
+  });
+
+  it('picks the first variant as the baseline unless one is named; an unknown name lists the choices', () => {
+    const v = buildVariants({ prompts: [verbose, concise], models: ['m'], compress: ['none'] });
+    expect(resolveBaseline(v)).toBe('verbose@m');
+    expect(resolveBaseline(v, 'concise@m')).toBe('concise@m');
+    expect(() => resolveBaseline(v, 'nope')).toThrow(/not one of the variants/);
+  });
+});
+
+describe('compareOffline', () => {
+  it('counts each variant exactly as the rendered request', async () => {
+    const r = await compareOffline(options());
+    const expected = (p: PromptTemplate) => docs().reduce((n, d) => n + countChat(renderMessages(p, d, d.text), 'o200k_base'), 0);
+    expect(r.variants.map((v) => v.input_tokens)).toEqual([expected(verbose), expected(concise)]);
+    expect(r.variants[0]).toMatchObject({ name: 'verbose@gpt-4o-mini', documents: 3, delta_tokens_pct: 0, latency_ms: null, similarity: null });
+    expect(r).toMatchObject({ baseline: 'verbose@gpt-4o-mini', live: false, documents: 3, gates: [] });
+  });
+
+  it('counts each distinct rendered text once per encoding, and reads the corpus once', async () => {
+    const counter = spyCounter();
+    const { items, reads } = source(docs(['already clean text', 'also clean']));
+    // Two o200k models × (none, whitespace that changes nothing): one count per document.
+    const r = await compareOffline(options({ items, prompts: [concise], models: ['gpt-4o-mini', 'gpt-4.1'], compress: ['none', 'whitespace'], counter }));
+    expect(r.variants).toHaveLength(4);
+    expect(counter.calls).toHaveLength(2);
+    expect(reads.n).toBe(1);
+    expect(new Set(r.variants.map((v) => v.input_tokens)).size).toBe(1);
+
+    // A cl100k model adds one count per document; whitespace that changes the text adds one per encoding.
+    const counter2 = spyCounter();
+    await compareOffline(options({ prompts: [concise], models: ['gpt-4o-mini', 'gpt-4.1', 'gpt-3.5-turbo'], compress: ['none', 'whitespace'], counter: counter2 }));
+    const changed = docs().filter((d) => /[ \t]+$|\n{3,}/m.test(d.text)).length;
+    expect(counter2.calls).toHaveLength(2 * (3 + changed));
+  });
+
+  it('reports tokens before and after compression', async () => {
+    const r = await compareOffline(options({ prompts: [concise], compress: ['none', 'whitespace'] }));
+    const [none, ws] = r.variants;
+    expect(ws.input_tokens).toBeLessThan(none.input_tokens);
+    expect(ws.input_tokens_before_compression).toBe(none.input_tokens);
+    expect(none.input_tokens_before_compression).toBe(none.input_tokens);
+    expect(ws.compress).toBe('whitespace');
+  });
+
+  it('reads the corpus once more, not once per variant, for cross-document dedupe', async () => {
+    const { items, reads } = source(docs());
+    await compareOffline(options({ items, models: ['gpt-4o-mini', 'gpt-4.1'], compress: ['none', 'dedupe', 'whitespace,dedupe'] }));
+    expect(reads.n).toBe(2);
+  });
+
+  it('estimates output from the ledger history when it has samples, else max tokens × fill ratio', async () => {
+    const history = (prompt: string, model: string) => (prompt === 'concise' && model === 'gpt-4o-mini' ? { mean: 40, samples: 7 } : null);
+    const r = await compareOffline(options({ outputHistory: history }));
+    const [v, c] = r.variants;
+    expect(v).toMatchObject({ output_source: 'fill-ratio', output_samples: 0, output_tokens: Math.round(3 * DEFAULT_MAX_OUTPUT * 0.35) });
+    expect(c).toMatchObject({ output_source: 'ledger', output_samples: 7, output_tokens: 120 });
+    expect(r.fill_ratio).toBe(0.35);
+    // Cost range: the point estimate up to every answer using max tokens.
+    expect(c.cost_high!).toBeGreaterThan(c.cost_usd!);
+    expect(c.cost_per_1k_docs).toBeCloseTo((c.cost_usd! / 3) * 1000, 10);
+  });
+
+  it('never estimates more output than max tokens allows', async () => {
+    const r = await compareOffline(options({ prompts: [concise], maxOutputTokens: 50, outputHistory: () => ({ mean: 400, samples: 3 }) }));
+    expect(r.variants[0].output_tokens).toBe(150);
+  });
+
+  it('computes deltas against the named baseline', async () => {
+    const r = await compareOffline(options({ baseline: 'concise@gpt-4o-mini' }));
+    expect(r.baseline).toBe('concise@gpt-4o-mini');
+    expect(r.variants[1]).toMatchObject({ delta_tokens_pct: 0, delta_cost_pct: 0 });
+    expect(r.variants[0].delta_cost_pct!).toBeGreaterThan(0);
+  });
+
+  it.each([
+    [{ maxIncreasePct: 5000 }, [true]],
+    [{ maxIncreasePct: 10 }, [false]],
+    [{ maxCost: 1 }, [true, true]],
+    [{ maxCost: 0.0000001 }, [false, false]],
+  ])('gates %j → passed %j', async (gates, passed) => {
+    const r = await compareOffline(options({ prompts: [concise], models: ['gpt-4o-mini', 'gpt-4.1'], gates }));
+    expect(r.gates.map((g) => g.passed)).toEqual(passed);
+    for (const g of r.gates) expect(g.reason).toMatch(/concise@gpt-4/);
+  });
+
+  it('lists skipped files and unreadable records, and warns about unknown models', async () => {
+    const extra: InputItem[] = [
+      { kind: 'skipped', skipped: { path: 'logo.png', reason: 'binary' } },
+      { kind: 'error', error: { id: 'r.jsonl:3', path: 'r.jsonl', message: 'r.jsonl:3: malformed JSON', index: 9 } },
+    ];
+    const r = await compareOffline(options({ items: source(docs(), extra).items, prompts: [concise], models: ['my-local-llama'] }));
+    expect(r.skipped).toEqual([{ path: 'logo.png', reason: 'binary' }, { path: 'r.jsonl:3', reason: 'malformed JSON' }]);
+    expect(r.variants[0].cost_usd).toBeNull();
+    expect(r.notes.join('\n')).toMatch(/my-local-llama.*not in the registry/);
+  });
+
+  it('does not run llm compression offline, and says so', async () => {
+    const r = await compareOffline(options({ prompts: [concise], compress: ['none', 'llm'] }));
+    expect(r.variants[1].input_tokens).toBe(r.variants[0].input_tokens);
+    expect(r.notes.join('\n')).toMatch(/llm compression .* not run offline/);
+  });
+});
+
+describe('compareLive', () => {
+  /** Answers with the first words of the user message; the concise prompt gets a different answer. */
+  const provider: Provider = {
+    id: 'http://fake',
+    async complete(req: CompletionRequest) {
+      const user = String(req.messages[req.messages.length - 1].content);
+      const words = user.split(/\s+/);
+      const content = user.startsWith('One line') ? `short ${words.slice(3, 6).join(' ')}` : words.slice(0, 12).join(' ');
+      return { content, finish_reason: 'stop', usage: { input_tokens: Math.ceil(user.length / 4), output_tokens: content.split(' ').length, cached_input_tokens: 0 } };
+    },
+  };
+
+  it('measures every variant and scores its answers against the baseline', async () => {
+    const events: string[] = [];
+    const r = await compareLive({
+      ...options({ models: ['gpt-4o-mini', 'gpt-4.1'], baseline: 'verbose@gpt-4.1' }),
+      run: { concurrency: 2, retries: 0, timeoutMs: 5000, graceMs: 100, secrets: [], command: 'compare test' },
+    }, { provider, cache: null, ledger: null, onVariant: (v) => events.push(`${v.index}:${v.name}`) });
+    expect(events[0]).toBe('0:verbose@gpt-4.1');
+    expect(events).toHaveLength(4);
+    expect(r.status).toBe('done');
+    expect(r.live).toBe(true);
+    const by = Object.fromEntries(r.variants.map((v) => [v.name, v]));
+    expect(by['verbose@gpt-4.1']).toMatchObject({ similarity: 1, similarity_worst: 1, output_source: 'measured', documents: 3, failed: 0 });
+    // Same prompt, other model: the fake answers identically.
+    expect(by['verbose@gpt-4o-mini'].similarity).toBe(1);
+    expect(by['concise@gpt-4o-mini'].similarity!).toBeLessThan(0.5);
+    for (const v of r.variants) {
+      expect(v.latency_ms).not.toBeNull();
+      expect(v.latencies).toHaveLength(3);
+      expect(v.estimate_error_pct).not.toBeNull();
+      expect(v.estimate_error_pct!.input_tokens).toEqual(expect.any(Number));
+      expect(v.input_tokens).toBe(docs().reduce((n, d) => n + Math.ceil(renderMessages(v.prompt === 'concise' ? concise : verbose, d, d.text)[0].content.length / 4), 0));
+    }
+    expect(r.variants.map((v) => v.name)).toEqual(['verbose@gpt-4o-mini', 'verbose@gpt-4.1', 'concise@gpt-4o-mini', 'concise@gpt-4.1']);
+  });
+});

@@ -1,0 +1,238 @@
+import { describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BUILTIN_PROMPTS, resolvePrompt, resolveSystem, type ConfigPrompt } from '../../src/prompt/index.js';
+import { LlmbatchError } from '../../src/errors.js';
+
+function dirWith(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'llmbatch-prompt-'));
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(join(dir, name, '..'), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+  return dir;
+}
+
+function thrown(fn: () => unknown): LlmbatchError {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(LlmbatchError);
+    return e as LlmbatchError;
+  }
+  throw new Error('expected an error');
+}
+
+describe('built-in prompts', () => {
+  it.each(['summarize', 'bullets', 'extract-json'])('%s exists, is named, has a system message and {{document}}', (name) => {
+    const p = resolvePrompt(name);
+    expect(p.name).toBe(name);
+    expect(p.system).toMatch(/\S/);
+    expect(p.user).toContain('{{document}}');
+  });
+
+  it('extract-json asks for JSON output; the others do not', () => {
+    expect(resolvePrompt('extract-json').response_format).toBe('json');
+    expect(resolvePrompt('summarize').response_format).toBeUndefined();
+    expect(resolvePrompt('bullets').response_format).toBeUndefined();
+  });
+
+  it('returns a copy: changing it (e.g. --system) leaves the built-in untouched', () => {
+    const before = BUILTIN_PROMPTS.summarize.system;
+    const p = resolvePrompt('summarize', { system: 'Be terse.' });
+    expect(p.system).toBe('Be terse.');
+    p.user = 'changed';
+    expect(BUILTIN_PROMPTS.summarize.system).toBe(before);
+    expect(resolvePrompt('summarize').user).toContain('{{document}}');
+  });
+
+  it('an unknown name that is no file is a usage error listing the built-ins', () => {
+    const e = thrown(() => resolvePrompt('sumarize', { cwd: dirWith({}) }));
+    expect(e.code).toBe('usage');
+    expect(e.exitCode).toBe(2);
+    expect(e.message).toContain('sumarize');
+    expect(e.hint).toContain('summarize, bullets, extract-json');
+  });
+});
+
+describe('plain text prompt files are the user message', () => {
+  it.each([
+    ['tldr.txt', 'tldr'],
+    ['notes.md', 'notes'],
+    ['review.prompt', 'review'],
+    ['UPPER.TXT', 'UPPER'],
+    ['sub/dir/nested.prompt', 'nested'],
+    ['no-extension', 'no-extension'],
+  ])('%s → name %s', (file, name) => {
+    const text = 'One sentence about {{id}}:\n\n{{document}}\n';
+    const cwd = dirWith({ [file]: text });
+    expect(resolvePrompt(file, { cwd })).toEqual({ name, user: text });
+    // and by absolute path, from anywhere
+    expect(resolvePrompt(join(cwd, file), { cwd: tmpdir() })).toEqual({ name, user: text });
+  });
+
+  it.each([['empty.txt', ''], ['blank.md', ' \n\t\n']])('%s (empty) is an error naming the file', (file, text) => {
+    const cwd = dirWith({ [file]: text });
+    const e = thrown(() => resolvePrompt(file, { cwd }));
+    expect(e.exitCode).toBe(2);
+    expect(e.message).toContain(file);
+    expect(e.message).toMatch(/empty/);
+  });
+
+  it.each(['prompt.docx', 'prompt.html', 'prompt.toml'])('%s: unknown extension is a usage error naming it', (file) => {
+    const cwd = dirWith({ [file]: 'Summarize {{document}}' });
+    const e = thrown(() => resolvePrompt(file, { cwd }));
+    expect(e.code).toBe('usage');
+    expect(e.exitCode).toBe(2);
+    expect(e.message).toContain(file);
+    expect(e.message).toContain(file.slice(file.lastIndexOf('.')));
+    expect(e.hint).toMatch(/\.txt/);
+  });
+
+  it('a folder is not a prompt file', () => {
+    const cwd = dirWith({ 'folder/x.txt': 'x' });
+    expect(thrown(() => resolvePrompt('folder', { cwd })).code).toBe('usage');
+  });
+});
+
+describe('.json / .yaml templates', () => {
+  const full = {
+    name: 'entities',
+    system: 'You extract entities.',
+    user: 'Entities in {{path}}:\n\n{{document}}',
+    model: 'gpt-4.1-mini',
+    temperature: 0.2,
+    max_tokens: 300,
+    response_format: 'json',
+  };
+  const yaml = [
+    'name: entities',
+    'system: You extract entities.',
+    'user: "Entities in {{path}}:\\n\\n{{document}}"',
+    'model: gpt-4.1-mini',
+    'temperature: 0.2',
+    'max_tokens: 300',
+    'response_format: json',
+  ].join('\n');
+
+  it.each([
+    ['t.json', JSON.stringify(full)],
+    ['t.yaml', yaml],
+    ['t.yml', yaml],
+  ])('%s: every field is read', (file, text) => {
+    expect(resolvePrompt(file, { cwd: dirWith({ [file]: text }) })).toEqual(full);
+  });
+
+  it.each([
+    ['my-template.json', '{"user": "Q: {{document}}"}'],
+    ['my-template.yaml', 'user: "Q: {{document}}"\n'],
+  ])('%s without a name is named after the file', (file, text) => {
+    expect(resolvePrompt(file, { cwd: dirWith({ [file]: text }) })).toEqual({ name: 'my-template', user: 'Q: {{document}}' });
+  });
+
+  it('response_format "text" is the default and is left out', () => {
+    const p = resolvePrompt('t.json', { cwd: dirWith({ 't.json': '{"user": "x", "response_format": "text"}' }) });
+    expect(p).toEqual({ name: 't', user: 'x' });
+  });
+
+  it.each([
+    ['bad.json', '{"user": "x", "temperature": "hot"}', 'temperature'],
+    ['bad.json', '{"user": "x", "temperature": 3}', 'temperature'],
+    ['bad.json', '{"user": "x", "max_tokens": -1}', 'max_tokens'],
+    ['bad.json', '{"user": "x", "max_tokens": 2.5}', 'max_tokens'],
+    ['bad.json', '{"user": "x", "response_format": "xml"}', 'response_format'],
+    ['bad.json', '{"system": "only a system message"}', 'user'],
+    ['bad.json', '{"user": 42}', 'user'],
+    ['bad.yaml', 'user: x\nusr: typo\n', 'usr'],
+    ['bad.yaml', 'user: x\nname: ""\n', 'name'],
+    ['bad.yaml', '- a list\n- not a template\n', '(top level)'],
+    ['empty.yaml', '', '(top level)'],
+  ])('%s %s: invalid, the error names the file and %s', (file, text, key) => {
+    const cwd = dirWith({ [file]: text });
+    const e = thrown(() => resolvePrompt(file, { cwd }));
+    expect(e.code).toBe('config');
+    expect(e.exitCode).toBe(2);
+    expect(e.message).toContain(join(cwd, file));
+    expect(e.message).toContain(key);
+  });
+
+  it.each([
+    ['syntax.json', '{"user": "x",}', 'JSON'],
+    ['empty.json', '', 'JSON'],
+    ['syntax.yaml', 'user: "unterminated\nname: [', 'YAML'],
+    ['tabs.yaml', 'user:\n\t- x', 'YAML'],
+  ])('%s: a syntax error names the file and the format', (file, text, kind) => {
+    const cwd = dirWith({ [file]: text });
+    const e = thrown(() => resolvePrompt(file, { cwd }));
+    expect(e.code).toBe('config');
+    expect(e.exitCode).toBe(2);
+    expect(e.message).toContain(join(cwd, file));
+    expect(e.message).toContain(`not valid ${kind}`);
+    expect(e.message).not.toContain('\n');
+  });
+});
+
+describe('config prompts', () => {
+  const configPrompts: Record<string, ConfigPrompt> = {
+    tldr: 'One sentence summary:\n\n{{document}}',
+    summarize: 'My own summarize: {{document}}',
+    structured: { system: 'JSON only.', user: 'Fields of {{document}}', response_format: 'json', max_tokens: 200 },
+    named: { name: 'other-name', user: 'x' },
+  };
+
+  it.each([
+    ['tldr', { name: 'tldr', user: 'One sentence summary:\n\n{{document}}' }],
+    ['summarize', { name: 'summarize', user: 'My own summarize: {{document}}' }],
+    ['structured', { name: 'structured', system: 'JSON only.', user: 'Fields of {{document}}', response_format: 'json', max_tokens: 200 }],
+    ['named', { name: 'other-name', user: 'x' }],
+  ])('%s resolves from the config (string and object form)', (name, expected) => {
+    expect(resolvePrompt(name, { configPrompts })).toEqual(expected);
+  });
+
+  it('a config prompt takes precedence over a built-in of the same name', () => {
+    expect(resolvePrompt('summarize', { configPrompts }).system).toBeUndefined();
+    expect(resolvePrompt('bullets', { configPrompts })).toEqual(BUILTIN_PROMPTS.bullets);
+  });
+
+  it('config prompts and built-ins take precedence over a file of the same name in cwd', () => {
+    const cwd = dirWith({ tldr: 'from the file', summarize: 'from the file' });
+    expect(resolvePrompt('tldr', { configPrompts, cwd }).user).toContain('One sentence');
+    expect(resolvePrompt('summarize', { cwd }).user).toBe(BUILTIN_PROMPTS.summarize.user);
+  });
+
+  it('an invalid object in the config names the prompt and the key', () => {
+    const e = thrown(() => resolvePrompt('bad', { configPrompts: { bad: { user: 'x', temperature: 9 } } }));
+    expect(e.code).toBe('config');
+    expect(e.message).toContain('prompts.bad');
+    expect(e.message).toContain('temperature');
+  });
+});
+
+describe('--system TEXT|FILE', () => {
+  const cwd = dirWith({ 'system.txt': 'You are a careful legal analyst.\n', 'sys/inner.md': 'Inner system.' });
+
+  it.each([
+    ['literal text', 'Answer in French.', 'Answer in French.'],
+    ['a relative file path', 'system.txt', 'You are a careful legal analyst.\n'],
+    ['a nested file path', 'sys/inner.md', 'Inner system.'],
+    ['an absolute file path', join(cwd, 'system.txt'), 'You are a careful legal analyst.\n'],
+    ['a path that does not exist is text', 'missing.txt', 'missing.txt'],
+    ['a folder is text', 'sys', 'sys'],
+    ['empty text', '', ''],
+  ])('%s', (_label, value, expected) => {
+    expect(resolveSystem(value, cwd)).toBe(expected);
+    expect(resolvePrompt('bullets', { cwd, system: value }).system).toBe(expected);
+  });
+
+  it('sets a system message on a plain-text prompt that had none', () => {
+    const dir = dirWith({ 'q.txt': 'Question: {{document}}', 'system.txt': 'Be brief.' });
+    expect(resolvePrompt('q.txt', { cwd: dir, system: 'system.txt' })).toEqual({ name: 'q', user: 'Question: {{document}}', system: 'Be brief.' });
+  });
+
+  it('overrides the system message of a template file and of a config prompt', () => {
+    const dir = dirWith({ 't.yaml': 'system: old\nuser: "{{document}}"\n' });
+    expect(resolvePrompt('t.yaml', { cwd: dir, system: 'new' }).system).toBe('new');
+    expect(resolvePrompt('c', { configPrompts: { c: { system: 'old', user: 'u' } }, system: 'new' }).system).toBe('new');
+  });
+});
