@@ -12,6 +12,7 @@ import type { EstimateModel, EstimateResult } from '../report/types.js';
 import { TokenCounter, type CounterOptions } from '../tokens/index.js';
 import type { Encoding } from '../models/types.js';
 import { maxOutputFor, messagesFor } from './variant.js';
+import type { TextTransform } from './text.js';
 
 export interface EstimateOptions {
   items: AsyncIterable<InputItem>;
@@ -25,10 +26,15 @@ export interface EstimateOptions {
   /** Past mean output tokens for (prompt, model), from the ledger. */
   outputHistory?: (prompt: string, model: string) => { mean: number; samples: number } | null;
   counter?: CounterOptions;
+  /** Compression (offline strategies only). */
+  transform?: TextTransform;
+  compressLabel?: string;
 }
 
 interface Pending {
   id: string;
+  /** Document tokens removed by compression (primary encoding). */
+  saved: number;
   docTokens: Promise<number>;
   counts: Map<Encoding, Promise<number>>;
 }
@@ -48,10 +54,10 @@ export async function estimate(opts: EstimateOptions): Promise<EstimateResult> {
   const counter = new TokenCounter(opts.counter);
   const promptName = opts.prompt?.name ?? null;
 
-  const totals = models.map(() => ({ documents: 0, input: 0, over: 0, overIds: [] as string[] }));
+  const totals = models.map(() => ({ documents: 0, input: 0, saved: 0, over: 0, overIds: [] as string[] }));
   const maxOut = models.map((m) => maxOutputFor(opts.prompt, opts.maxOutputTokens, m.info));
   const result: EstimateResult = {
-    documents: 0, skipped: [], errors: [], prompt: promptName, compress: 'none', models: [], largest: [],
+    documents: 0, skipped: [], errors: [], prompt: promptName, compress: opts.compressLabel ?? 'none', models: [], largest: [],
     by_file: opts.byFile ? [] : undefined, output_estimate: { method: 'fill-ratio', fill_ratio: opts.fillRatio }, warnings,
   };
   const window: Pending[] = [];
@@ -66,6 +72,7 @@ export async function estimate(opts: EstimateOptions): Promise<EstimateResult> {
       const t = totals[i];
       t.documents++;
       t.input += input;
+      t.saved += p.saved;
       if (input + maxOut[i] > m.info.context) {
         t.over++;
         if (t.overIds.length < 20) t.overIds.push(p.id);
@@ -87,11 +94,14 @@ export async function estimate(opts: EstimateOptions): Promise<EstimateResult> {
       if (item.kind === 'error') { result.errors.push({ id: item.error.id, message: item.error.message }); continue; }
       const doc = item.document;
       result.documents++;
-      const messages = messagesFor(opts.prompt, doc, doc.text);
+      const prepared = opts.transform ? await opts.transform(doc) : null;
+      const text = prepared?.text ?? doc.text;
+      const messages = messagesFor(opts.prompt, doc, text);
       const counts = new Map<Encoding, Promise<number>>();
-      for (const enc of encodings) counts.set(enc, counter.count(messages ?? doc.text, enc));
-      const docTokens = messages ? counter.count(doc.text, primary) : counts.get(primary)!;
-      window.push({ id: doc.id, docTokens, counts });
+      for (const enc of encodings) counts.set(enc, counter.count(messages ?? text, enc));
+      const docTokens = prepared?.tokensAfter != null ? Promise.resolve(prepared.tokensAfter) : messages ? counter.count(text, primary) : counts.get(primary)!;
+      const saved = prepared?.tokensBefore != null && prepared.tokensAfter != null ? prepared.tokensBefore - prepared.tokensAfter : 0;
+      window.push({ id: doc.id, saved, docTokens, counts });
       if (window.length >= WINDOW) await settle(window.shift()!);
     }
     counter.flush();
@@ -108,7 +118,7 @@ export async function estimate(opts: EstimateOptions): Promise<EstimateResult> {
     const high = costOf(m.info, { input_tokens: t.input, output_tokens: t.documents * maxOut[i] });
     if (history) result.output_estimate = { method: 'ledger', samples: history.samples };
     return {
-      model: m.requested, documents: t.documents, input_tokens: t.input, input_tokens_before_compression: t.input,
+      model: m.requested, documents: t.documents, input_tokens: t.input, input_tokens_before_compression: t.input + t.saved,
       output_tokens_estimate: outEst, cost_usd: { low, high }, over_context: t.over, over_context_ids: t.overIds,
       exact: m.info.exact, price_known: m.known && m.info.input !== null && m.info.output !== null,
     };

@@ -6,6 +6,13 @@ import { estimate } from '../../plan/estimate.js';
 import { renderEstimate } from '../render/estimate.js';
 import { inputOptions, setup, warn, writeStdout } from './shared.js';
 import { LlmbatchError } from '../../errors.js';
+import { boilerplateFor, compressionPlan, makeTransform } from '../../plan/compression.js';
+import { planRun } from '../../plan/run-plan.js';
+import { compileRoutes } from '../../route/index.js';
+import { renderRouting } from '../render/routing.js';
+import { bufferedStdin } from './run-io.js';
+import type { Cli } from '../context.js';
+import type { EstimateResult } from '../../report/types.js';
 
 export default async function estimateCommand(cmd: Command, inputs: string[]): Promise<void> {
   const { cli, settings, flags } = setup(cmd);
@@ -15,19 +22,41 @@ export default async function estimateCommand(cmd: Command, inputs: string[]): P
     : null;
   const top = flags.top === undefined ? 5 : Number(flags.top);
   if (!Number.isInteger(top) || top < 0) throw new LlmbatchError('usage', `--top must be a whole number, got "${flags.top}"`);
+  if (settings.compress.length > 1) throw new LlmbatchError('usage', 'estimate takes one --compress setting', 'To compare compression settings side by side, use: llmbatch compare … --compress none --compress whitespace,dedupe');
+  const registry = new ModelRegistry(settings.modelOverrides);
+  const compression = compressionPlan(settings.compress[0] ?? 'none');
+  const offline = compression.specs.filter((s) => s.name !== 'llm');
+  if (offline.length < compression.specs.length) warn(cli, 'llm compression makes model calls: estimate counts the text before that step (an upper bound)');
+  const stdin = await bufferedStdin(inputs);
+  const items = () => readInputs(inputs, { ...inputOptions(settings), stdin });
+  const encoding = registry.get(settings.models[0]).info.encoding;
+  const transform = makeTransform({ specs: offline, encoding, boilerplate: await boilerplateFor(offline, items(), encoding) });
+  if (settings.routes) {
+    // With routes, each document is priced on the model its rule picks (as run would send it).
+    if (!prompt) throw new LlmbatchError('usage', 'estimate with routes needs a prompt (-p): routes may depend on it', 'e.g. llmbatch estimate docs/ -p summarize --route routes.yaml');
+    const plan = await planRun({ items: items(), prompt, model: settings.models[0], temperature: settings.temperature, maxOutputTokens: settings.maxOutputTokens, fillRatio: settings.fillRatio, registry, cache: null, server: '', transform, routes: compileRoutes(settings.routes, settings.routeSource), compressLabel: compression.label });
+    report(cli, plan, settings.format);
+    if ((settings.format ?? 'table') !== 'json') writeStdout(cli, renderRouting(plan.routing, plan.documents));
+    return;
+  }
   const result = await estimate({
-    items: readInputs(inputs, inputOptions(settings)),
+    items: items(),
+    transform,
+    compressLabel: compression.label,
     prompt,
     models: settings.models,
-    registry: new ModelRegistry(settings.modelOverrides),
+    registry,
     maxOutputTokens: settings.maxOutputTokens,
     fillRatio: settings.fillRatio,
     top,
     byFile: Boolean(flags.byFile),
   });
+  report(cli, result, settings.format);
+}
+
+function report(cli: Cli, result: EstimateResult, format = 'table'): void {
   for (const w of result.warnings) warn(cli, w);
   for (const s of result.skipped) warn(cli, `skipped ${s.path}: ${s.reason}`);
   for (const e of result.errors) warn(cli, e.message);
-  const format = (settings.format ?? 'table') as 'table' | 'json' | 'md' | 'csv';
-  writeStdout(cli, renderEstimate(result, format, { color: cli.colorOut.level > 0 }));
+  writeStdout(cli, renderEstimate(result, format as 'table' | 'json' | 'md' | 'csv', { color: cli.colorOut.level > 0 }));
 }
