@@ -54,13 +54,13 @@ function runOptions(cmd: Command): Command {
     .option('--budget <usd>', 'refuse to start above this estimate; stop dispatching when spend reaches it')
     .option('--dry-run', 'do everything but call the model: print the estimate')
     .option('--grace <seconds>', 'on Ctrl-C, time given to in-flight requests (default 10)')
-    .option('--cache <path|redis-url>', 'cache location (default $XDG_CACHE_HOME/llmbatch/cache.sqlite)')
+    .option('--cache <path|redis-url>', 'cache file (default $XDG_CACHE_HOME/llmbatch/cache.sqlite; redis:// not yet available)')
     .option('--no-cache', 'neither read nor write the cache')
     .option('--cache-ttl <duration>', 'cache entries expire after 1h, 7d, … (default never)')
     .option('-o, --out <path>', 'results: a .jsonl file, or a folder (one file per document); default JSONL on stdout')
     .option('--report <file>', 'also save the run report (.json, .md, .csv, .html)')
-    .option('--metrics <file.prom>', 'write Prometheus metrics at the end of the run')
-    .option('--queue <redis-url>', 'distribute the documents as BullMQ jobs to `llmbatch worker`s');
+    .option('--metrics <file.prom>', 'write Prometheus metrics at the end of the run (not yet available)')
+    .option('--queue <redis-url>', 'distribute the documents as BullMQ jobs to `llmbatch worker`s (not yet available)');
 }
 
 function formatOption(cmd: Command, formats: string[]): Command {
@@ -130,7 +130,7 @@ export function buildProgram(): Command {
     c.action(lazy(() => import('./commands/cache.js')));
   }
 
-  const worker = program.command('worker').description('process queued jobs (distributed mode)').requiredOption('--queue <redis-url>', 'BullMQ queue on Redis');
+  const worker = program.command('worker').description('process queued jobs (distributed mode; not yet available)').requiredOption('--queue <redis-url>', 'BullMQ queue on Redis');
   providerOptions(worker)
     .option('-c, --concurrency <n>', 'requests in flight at most (default 8)')
     .option('--rpm <n>', 'requests per minute, global across workers')
@@ -139,7 +139,7 @@ export function buildProgram(): Command {
     .option('--metrics-port <n>', 'serve Prometheus /metrics on this port')
     .action(lazy(() => import('./commands/worker.js')));
 
-  const batch = program.command('batch').description("the provider's Batch API: half price, results within 24 h");
+  const batch = program.command('batch').description("the provider's Batch API: half price, results within 24 h (not yet available)");
   const submit = batch.command('submit').description('build, upload and create a batch').argument('<inputs...>');
   inputOptions(promptOptions(submit, false));
   runOptions(submit).action(lazy(() => import('./commands/batch.js')));

@@ -21,6 +21,7 @@ export default async function runCommand(cmd: Command, inputs: string[]): Promis
   const { cli, settings } = setup(cmd);
   const isSummarize = cmd.name() === 'summarize';
   if (settings.queue) throw new LlmbatchError('not-available', 'Distributed mode (--queue) is not available yet in this version', 'Run without --queue.');
+  if (settings.metrics) throw new LlmbatchError('not-available', 'Prometheus metrics (--metrics) are not available yet in this version', 'Use --report FILE.json for the run figures.');
   const promptSpec = settings.prompts[0] ?? (isSummarize ? 'summarize' : undefined);
   if (!promptSpec) throw new LlmbatchError('usage', 'run needs a prompt: -p NAME|FILE', 'Built-ins: summarize, bullets, extract-json. Or use: llmbatch summarize <inputs…>');
   if (settings.prompts.length > 1) throw new LlmbatchError('usage', 'run takes one prompt', 'To compare prompts, use: llmbatch compare … -p A -p B');
