@@ -33,6 +33,17 @@ const RST_SIGNAL = /^\s*\.\.\s+(?:[\w.+-]+(?::[\w.+-]+)*::(?:\s|$)|_[^:]*:)|:[\w
 
 export const isBlank = (line: string): boolean => BLANK.test(line);
 
+/**
+ * The fence mark opening a code block at line i. A bare `~~~` right under a line of text is an
+ * RST section underline, not a fence.
+ */
+function fenceAt(lines: readonly string[], i: number): string | undefined {
+  const f = FENCE.exec(lines[i]);
+  if (!f || (f[1][0] === '`' && f[2].includes('`'))) return undefined;
+  if (f[1][0] === '~' && f[2].trim() === '' && i > 0 && !isBlank(lines[i - 1])) return undefined;
+  return f[1];
+}
+
 /** Indentation width in columns (a tab advances to the next multiple of 4). */
 export function indentOf(line: string): number {
   let col = 0;
@@ -57,17 +68,15 @@ export function directiveName(line: string): string | undefined {
 /** RST if any line outside fences looks like a directive, a target or a role. */
 export function looksLikeRst(lines: readonly string[]): boolean {
   let fence: string | undefined;
-  for (const line of lines) {
-    const f = FENCE.exec(line);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
     if (fence) {
+      const f = FENCE.exec(line);
       if (f && f[1][0] === fence[0] && f[1].length >= fence.length && f[2].trim() === '') fence = undefined;
       continue;
     }
-    if (f && !(f[1][0] === '`' && f[2].includes('`'))) {
-      fence = f[1];
-      continue;
-    }
-    if (RST_SIGNAL.test(line)) return true;
+    fence = fenceAt(lines, i);
+    if (!fence && RST_SIGNAL.test(line)) return true;
   }
   return false;
 }
@@ -115,9 +124,8 @@ export function scanBlocks(lines: readonly string[], rst = looksLikeRst(lines)):
   while (i < lines.length) {
     const line = lines[i];
     const blank = isBlank(line);
-    const fence = FENCE.exec(line);
-    if (fence && !(fence[1][0] === '`' && fence[2].includes('`'))) {
-      const mark = fence[1];
+    const mark = fenceAt(lines, i);
+    if (mark) {
       let j = i + 1;
       while (j < lines.length) {
         const c = FENCE.exec(lines[j]);

@@ -1,8 +1,8 @@
 /**
  * dedupe: repeated paragraphs within a document, and boilerplate repeated across documents.
  *
- * A paragraph is a run of non-blank prose lines; code blocks (blocks.ts) and headings are never
- * dropped. Paragraphs are compared by their normalised text: lowercase, whitespace collapsed,
+ * A paragraph is a run of non-blank prose lines; code blocks (blocks.ts), headings, RST directives
+ * and paragraphs ending in `::` (they introduce the block that follows) are never dropped. Paragraphs are compared by their normalised text: lowercase, whitespace collapsed,
  * zero-width characters removed.
  *
  * Within a document: a paragraph whose normalised text already appeared earlier in it is dropped,
@@ -18,7 +18,7 @@
  * counts are exact. A paragraph is reported with its upper-bound count, so the threshold is met
  * by anything whose true share is within 1 point of it.
  */
-import { isAdornment, isBlank, isHeadingAt, paragraphs, scanBlocks, toLines } from './blocks.js';
+import { directiveName, isAdornment, isBlank, isHeadingAt, paragraphs, scanBlocks, toLines } from './blocks.js';
 
 export const MIN_REPEAT_CHARS = 20;
 export const MIN_BOILERPLATE_CHARS = 40;
@@ -55,8 +55,10 @@ interface Para {
   keep: boolean;
 }
 
-function isHeadingParagraph(lines: readonly string[], start: number, end: number): boolean {
+/** Headings, and RST lines that introduce what follows (`.. code-block::`, `Output::`). */
+function isStructural(lines: readonly string[], start: number, end: number): boolean {
   const n = end - start;
+  if (directiveName(lines[start]) !== undefined || lines[end - 1].trimEnd().endsWith('::')) return true;
   if (n === 1) return isHeadingAt(lines, start, end);
   if (n === 2) return isHeadingAt(lines, start, end);
   return n === 3 && isAdornment(lines[start]) && isHeadingAt(lines, start + 1, end);
@@ -68,7 +70,7 @@ function prose(lines: readonly string[]): Para[] {
     if (block.code) continue;
     for (const [start, end] of paragraphs(lines, block.start, block.end)) {
       const key = normaliseParagraph(lines.slice(start, end).join('\n'));
-      out.push({ start, end, key, keep: isHeadingParagraph(lines, start, end) });
+      out.push({ start, end, key, keep: isStructural(lines, start, end) });
     }
   }
   return out;

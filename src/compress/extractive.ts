@@ -41,29 +41,40 @@ function score(units: readonly Atom[], countTokens: (t: string) => number): { sc
   const df: number[] = [];
   const tf: number[] = [];
   const key: boolean[] = [];
+  const lastUnit: number[] = []; // the last unit each term was seen in, to count df without a Set
   const perUnit: Int32Array[] = [];
-  for (const u of units) {
-    const seen = new Set<number>();
-    const note = (term: string, isKey: boolean): void => {
-      let id = ids.get(term);
-      if (id === undefined) {
-        id = df.length;
-        ids.set(term, id);
-        df.push(0);
-        tf.push(0);
-        key.push(isKey);
-      }
-      tf[id]++;
-      if (!seen.has(id)) {
-        seen.add(id);
-        df[id]++;
-      }
-    };
-    for (const w of u.text.toLowerCase().match(WORD) ?? []) if (w.length > 1 && !STOP.has(w)) note(w, false);
-    const visible = u.text.replace(URLISH, ' ');
-    for (const n of visible.match(NUMBER_RE) ?? []) note('#' + n, true);
-    for (const t of visible.match(TERM_RE) ?? []) if (!SENTENCE_STARTS.has(t)) note('#' + t, true);
-    perUnit.push(Int32Array.from(seen));
+  let terms: number[] = [];
+  const note = (term: string, isKey: boolean, unit: number): void => {
+    let id = ids.get(term);
+    if (id === undefined) {
+      id = df.length;
+      ids.set(term, id);
+      df.push(0);
+      tf.push(0);
+      key.push(isKey);
+      lastUnit.push(-1);
+    }
+    tf[id]++;
+    if (lastUnit[id] !== unit) {
+      lastUnit[id] = unit;
+      df[id]++;
+      terms.push(id);
+    }
+  };
+  for (let u = 0; u < units.length; u++) {
+    const text = units[u].text;
+    terms = [];
+    const lower = text.toLowerCase();
+    WORD.lastIndex = 0;
+    for (let m = WORD.exec(lower); m; m = WORD.exec(lower)) {
+      const w = m[0];
+      if (w.length > 1 && !STOP.has(w)) note(w, false, u);
+    }
+    const linky = text.includes('://') || text.includes('www.') || text.includes('](');
+    const visible = linky ? text.replace(URLISH, ' ') : text;
+    for (const n of visible.match(NUMBER_RE) ?? []) note('#' + n, true, u);
+    for (const t of visible.match(TERM_RE) ?? []) if (!SENTENCE_STARTS.has(t)) note('#' + t, true, u);
+    perUnit.push(Int32Array.from(terms));
   }
   const n = units.length;
   const weights = new Float64Array(df.length);
@@ -72,9 +83,10 @@ function score(units: readonly Atom[], countTokens: (t: string) => number): { sc
   }
   const scored = units.map((u, i) => {
     const tokens = Math.max(1, countTokens(u.text));
+    const ts = perUnit[i];
     let sum = 0;
-    for (const id of perUnit[i]) sum += weights[id];
-    return { terms: perUnit[i], tokens, staticDensity: sum / tokens };
+    for (let k = 0; k < ts.length; k++) sum += weights[ts[k]];
+    return { terms: ts, tokens, staticDensity: sum / tokens };
   });
   return { scored, weights };
 }
@@ -160,11 +172,13 @@ export function extractive(text: string, ratio: number = DEFAULT_RATIO, ctx: Pic
     keep[i] = 1;
     order.push(i);
     left -= scored[i].tokens;
-    for (const id of scored[i].terms) covered[id] = 1;
+    const ts = scored[i].terms;
+    for (let k = 0; k < ts.length; k++) covered[ts[k]] = 1;
   };
   const gain = (i: number): number => {
+    const ts = scored[i].terms;
     let g = 0;
-    for (const id of scored[i].terms) if (!covered[id]) g += weights[id];
+    for (let k = 0; k < ts.length; k++) if (!covered[ts[k]]) g += weights[ts[k]];
     return g;
   };
 
@@ -186,7 +200,8 @@ export function extractive(text: string, ratio: number = DEFAULT_RATIO, ctx: Pic
     if (scored[top.i].tokens > left) continue; // the budget only shrinks: it never fits later
     const density = gain(top.i) / scored[top.i].tokens;
     if (density < top.density) {
-      heap.push({ ...top, density });
+      top.density = density;
+      heap.push(top);
       continue;
     }
     take(top.i);

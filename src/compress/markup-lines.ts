@@ -14,7 +14,7 @@ const RST_COMMENT = /^\s*\.\.(?:\s|$)/;
 const NOT_COMMENT = /^\s*\.\.\s+(?:\[|\|)/; // footnotes, citations, substitution definitions
 const DIRECTIVE_LINE = /^(\s*)\.\.\s+(?:[\w.+-]+:)*([\w.+-]+)::[ \t]*(.*)$/;
 const OPTION = /^\s*:([\w -]+):(?:\s+(.*))?$/;
-const VISIBLE_OPTIONS = new Set(['alt', 'caption', 'title']);
+const VISIBLE_OPTIONS = new Set(['alt', 'caption', 'title', 'synopsis']);
 const MD_RULER = /^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)+\|?\s*$/;
 const GRID_RULER = /^\s*\+(?:[-=:]+\+)+\s*$/;
 const SIMPLE_TABLE_BORDER = /^\s*[=-]{2,}(?:[ \t]+[=-]{2,})+\s*$/;

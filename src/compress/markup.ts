@@ -22,7 +22,7 @@ const BLOCK_TAGS = new Set(('address article aside blockquote body br caption ce
 const INLINE_TAGS = new Set(('a abbr acronym b bdi bdo big cite code data del dfn em font i img ins ' +
   'kbd label mark picture q s samp small source span strike strong sub sup time tt u var wbr video ' +
   'audio iframe embed object param input button select option textarea meta link base svg').split(' '));
-const VOID_TAGS = new Set('br hr img wbr input meta link base source col embed param'.split(' '));
+const VOID_TAGS = new Set('br hr img wbr'.split(' '));
 
 const DEST = String.raw`\((?:<[^<>\n]*>|[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)(?:\s+(?:"[^"\n]*"|'[^'\n]*'|\([^)\n]*\)))?\s*\)`;
 const LABEL = String.raw`((?:[^\[\]]|\[[^\[\]]*\])*)`;

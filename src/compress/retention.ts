@@ -49,8 +49,7 @@ export const SENTENCE_STARTS = new Set(
 export const RESOURCE_DIRECTIVES = new Set([
   'image', 'figure', 'include', 'literalinclude', 'raw', 'highlight', 'toctree', 'contents',
   'sectnum', 'meta', 'only', 'default-role', 'role', 'index', 'tabularcolumns', 'class',
-  'rst-class', 'currentmodule', 'module', 'automodule', 'autoclass', 'autofunction', 'automethod',
-  'autodata', 'autoattribute', 'autoexception', 'autosummary', 'program', 'highlightlang',
+  'rst-class', 'program', 'highlightlang',
 ]);
 
 const HIDDEN_INLINE: Array<[RegExp, string]> = [
@@ -73,7 +72,7 @@ function hiddenLine(line: string, state: { comment: number; directive: boolean }
     state.comment = -1;
   }
   if (state.directive) {
-    if (/^\s*:[\w -]+:(\s|$)/.test(line) && !/^\s*:(alt|caption|title):/.test(line)) return true;
+    if (/^\s*:[\w -]+:(\s|$)/.test(line) && !/^\s*:(alt|caption|title|synopsis):/.test(line)) return true;
     state.directive = false;
   }
   if (/^\s{0,3}\[(?!\^)[^\]\n]+\]:\s*\S/.test(line)) return true; // Markdown reference definition
