@@ -27,10 +27,10 @@ function inputOptions(cmd: Command): Command {
     .option('--id-field <name>', 'record field holding the id (default: id)');
 }
 
-function promptOptions(cmd: Command, many: boolean): Command {
+function promptOptions(cmd: Command, many: boolean, manyModels = many): Command {
   return cmd
     .option('-p, --prompt <name|file>', many ? 'prompt: built-in name, config prompt or file (repeatable)' : 'prompt: built-in name, config prompt or file', collect)
-    .option('-m, --model <names>', many ? 'model(s), comma-separated (default gpt-4o-mini)' : 'model (default gpt-4o-mini)')
+    .option('-m, --model <names>', manyModels ? 'model(s), comma-separated (default gpt-4o-mini)' : 'model (default gpt-4o-mini)')
     .option('--system <text|file>', 'set or override the system message')
     .option('--compress <list>', 'compression strategies applied in order: whitespace,dedupe,markup,extractive[:R],llm[:MODEL] or none' + (many ? ' (repeatable: one variant each)' : ''), collect)
     .option('--route <file>', 'routing rules file (JSON or YAML, a top-level routes: list)')
@@ -106,7 +106,7 @@ export function buildProgram(): Command {
     .command('estimate')
     .description('tokens and cost per model, offline; flags documents over a context window')
     .argument('<inputs...>', 'files, folders, quoted globs, or - for stdin');
-  inputOptions(promptOptions(estimate, true))
+  inputOptions(promptOptions(estimate, false, true))
     .option('--by-file', 'one row per document')
     .option('--top <n>', 'show the N largest documents (default 5)')
     .option('--fill-ratio <r>', 'share of max output tokens assumed used (default 0.35)');

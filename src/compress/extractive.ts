@@ -4,8 +4,8 @@
  * tokens when R ≤ 1, R tokens when R > 1.
  *
  * Scoring is TF-IDF with the document's own units as the collection. A term is a lowercased
- * content word, or a "key term": a number or capitalised term as retention.ts defines them (URLs
- * removed first). weight(t) = (1 + ln tf) × ln(1 + N / df) for N units, × KEY_BONUS for key
+ * content word, or a "key term": a number or a capitalised word, much as retention.ts counts them
+ * (URLs removed first). weight(t) = (1 + ln tf) × ln(1 + N / df) for N units, × KEY_BONUS for key
  * terms. Units are chosen greedily by *new* weight per token: a term counts only in the first
  * kept unit that has it (coverage, as in Lin & Bilmes 2011), so the summary does not spend its
  * budget saying the same thing twice. Once every term is covered, the remaining budget goes to
@@ -19,14 +19,14 @@
  * cut at a word boundary to the budget.
  */
 import { assemble, atoms, type Atom } from './sentences.js';
-import { NUMBER_RE, SENTENCE_STARTS, TERM_RE } from './retention.js';
+import { NUMBER_RE, SENTENCE_STARTS } from './retention.js';
 import type { CompressContext } from './types.js';
 
 export const DEFAULT_RATIO = 0.5;
 const KEY_BONUS = 3;
 const PRIORITY_SHARE = 0.5;
 const URLISH = /\b(?:[a-z][a-z0-9+.-]*:\/\/|www\.)[^\s<>"'`)\]]*|\]\([^)\s]*\)/gi;
-const WORD = /[\p{L}\p{N}]+(?:['’]\p{L}+)?/gu;
+const WORD = /[\p{L}\p{N}]+/gu;
 const STOP = new Set([...SENTENCE_STARTS].map((w) => w.toLowerCase()).concat(
   'is are was were be to of and or in on at by for with as it its this that from not no can will'.split(' ')));
 
@@ -64,16 +64,17 @@ function score(units: readonly Atom[], countTokens: (t: string) => number): { sc
   for (let u = 0; u < units.length; u++) {
     const text = units[u].text;
     terms = [];
-    const lower = text.toLowerCase();
-    WORD.lastIndex = 0;
-    for (let m = WORD.exec(lower); m; m = WORD.exec(lower)) {
-      const w = m[0];
-      if (w.length > 1 && !STOP.has(w)) note(w, false, u);
-    }
     const linky = text.includes('://') || text.includes('www.') || text.includes('](');
     const visible = linky ? text.replace(URLISH, ' ') : text;
+    WORD.lastIndex = 0;
+    for (let m = WORD.exec(visible); m; m = WORD.exec(visible)) {
+      const w = m[0];
+      if (w.length < 2) continue;
+      const lower = w.toLowerCase();
+      if (lower.charCodeAt(0) !== w.charCodeAt(0) && !SENTENCE_STARTS.has(w)) note('#' + w, true, u);
+      if (!STOP.has(lower)) note(lower, false, u);
+    }
     for (const n of visible.match(NUMBER_RE) ?? []) note('#' + n, true, u);
-    for (const t of visible.match(TERM_RE) ?? []) if (!SENTENCE_STARTS.has(t)) note('#' + t, true, u);
     perUnit.push(Int32Array.from(terms));
   }
   const n = units.length;
@@ -91,49 +92,56 @@ function score(units: readonly Atom[], countTokens: (t: string) => number): { sc
   return { scored, weights };
 }
 
-interface Entry {
-  i: number;
-  density: number;
-  staticDensity: number;
-}
-
-const better = (a: Entry, b: Entry): boolean =>
-  a.density !== b.density ? a.density > b.density
-    : a.staticDensity !== b.staticDensity ? a.staticDensity > b.staticDensity : a.i < b.i;
-
+/**
+ * Max-heap of unit indices by (density, static density, earlier first). Keys live in typed arrays
+ * indexed by unit, not in per-entry objects: this loop runs once per unit or more.
+ */
 class Heap {
-  private readonly items: Entry[] = [];
-  get size(): number {
-    return this.items.length;
+  private readonly items: Int32Array;
+  private n = 0;
+  constructor(capacity: number, readonly density: Float64Array, private readonly staticDensity: Float64Array) {
+    this.items = new Int32Array(capacity);
   }
-  push(e: Entry): void {
+  get size(): number {
+    return this.n;
+  }
+  private better(a: number, b: number): boolean {
+    const da = this.density[a];
+    const db = this.density[b];
+    if (da !== db) return da > db;
+    const sa = this.staticDensity[a];
+    const sb = this.staticDensity[b];
+    return sa !== sb ? sa > sb : a < b;
+  }
+  push(unit: number): void {
     const h = this.items;
-    h.push(e);
-    let i = h.length - 1;
+    let i = this.n++;
+    h[i] = unit;
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (!better(h[i], h[p])) break;
-      [h[i], h[p]] = [h[p], h[i]];
+      if (!this.better(h[i], h[p])) break;
+      const t = h[i];
+      h[i] = h[p];
+      h[p] = t;
       i = p;
     }
   }
-  pop(): Entry | undefined {
+  pop(): number {
     const h = this.items;
     const top = h[0];
-    const last = h.pop();
-    if (h.length > 0 && last) {
-      h[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < h.length && better(h[l], h[m])) m = l;
-        if (r < h.length && better(h[r], h[m])) m = r;
-        if (m === i) break;
-        [h[i], h[m]] = [h[m], h[i]];
-        i = m;
-      }
+    h[0] = h[--this.n];
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < this.n && this.better(h[l], h[m])) m = l;
+      if (r < this.n && this.better(h[r], h[m])) m = r;
+      if (m === i) break;
+      const t = h[i];
+      h[i] = h[m];
+      h[m] = t;
+      i = m;
     }
     return top;
   }
@@ -191,20 +199,22 @@ export function extractive(text: string, ratio: number = DEFAULT_RATIO, ctx: Pic
     }
   });
 
-  const heap = new Heap();
+  const heap = new Heap(units.length, new Float64Array(units.length), Float64Array.from(scored, (u) => u.staticDensity));
   for (let i = 0; i < units.length; i++) {
-    if (!keep[i]) heap.push({ i, density: gain(i) / scored[i].tokens, staticDensity: scored[i].staticDensity });
+    if (keep[i]) continue;
+    heap.density[i] = gain(i) / scored[i].tokens;
+    heap.push(i);
   }
   while (heap.size > 0 && left > 0) {
-    const top = heap.pop()!;
-    if (scored[top.i].tokens > left) continue; // the budget only shrinks: it never fits later
-    const density = gain(top.i) / scored[top.i].tokens;
-    if (density < top.density) {
-      top.density = density;
+    const top = heap.pop();
+    if (scored[top].tokens > left) continue; // the budget only shrinks: it never fits later
+    const density = gain(top) / scored[top].tokens;
+    if (density < heap.density[top]) {
+      heap.density[top] = density;
       heap.push(top);
       continue;
     }
-    take(top.i);
+    take(top);
   }
 
   let out = assemble(units, keep);

@@ -4,7 +4,7 @@
  * reads process.env or a config file again.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { LlmbatchError } from '../errors.js';
 import type { ConfigPrompt } from '../prompt/load.js';
@@ -127,12 +127,14 @@ const list = (v: unknown): string[] | undefined =>
 /** Repeatable options whose values are themselves comma lists (compress settings). */
 const settings = (v: unknown): string[] | undefined => (v === undefined ? undefined : (Array.isArray(v) ? v : [v]).map(String));
 
-function num(v: unknown, flag: string, opts: { int?: boolean; min?: number } = {}): number | undefined {
+function num(v: unknown, flag: string, opts: { int?: boolean; min?: number; max?: number; above?: boolean } = {}): number | undefined {
   if (v === undefined || v === null) return undefined;
   const n = typeof v === 'number' ? v : Number(String(v).replace(/^\$/, ''));
   const min = opts.min ?? 0;
-  if (!Number.isFinite(n) || (opts.int && !Number.isInteger(n)) || n < min) {
-    throw new LlmbatchError('usage', `--${flag.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())} must be ${opts.int ? 'an integer' : 'a number'} ≥ ${min}, got "${v}"`);
+  const max = opts.max ?? Infinity;
+  if (!Number.isFinite(n) || (opts.int && !Number.isInteger(n)) || n < min || (opts.above && n === min) || n > max) {
+    const range = `${opts.above ? '>' : '≥'} ${min}${max < Infinity ? ` and ≤ ${max}` : ''}`;
+    throw new LlmbatchError('usage', `--${flag.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())} must be ${opts.int ? 'an integer' : 'a number'} ${range}, got "${v}"`);
   }
   return n;
 }
@@ -149,12 +151,19 @@ const pick = <T>(...vals: (T | undefined)[]): T | undefined => vals.find((v) => 
 export function resolveSettings(flags: Flags, env: Env, cwd: string): Readonly<Settings> {
   const { path: configPath, config } = loadConfigFile(flags.config as string | undefined, cwd);
   const apiKeyEnv = (flags.apiKeyEnv as string | undefined) ?? config.apiKeyEnv ?? DEFAULTS.apiKeyEnv;
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(apiKeyEnv)) {
+    // Never echo the value: a key pasted here by mistake must not be printed.
+    throw new LlmbatchError('usage', '--api-key-env must be the NAME of an environment variable (letters, digits, _)', 'e.g. --api-key-env GROQ_API_KEY, with the key itself in that variable');
+  }
   const cacheFlag = flags.cache as string | boolean | undefined;
+  // Relative paths in a config file are relative to that file, not to the working folder.
+  const configDir = configPath ? dirname(configPath) : cwd;
   const cacheSetting = pick<string | boolean>(cacheFlag, env.LLMBATCH_CACHE, config.cache);
+  const cacheBase = cacheFlag === undefined && env.LLMBATCH_CACHE === undefined ? configDir : cwd;
   const cache: string | false =
-    cacheSetting === false ? false : typeof cacheSetting === 'string' && cacheSetting !== '' ? (/^rediss?:\/\//.test(cacheSetting) ? cacheSetting : resolve(cwd, cacheSetting)) : defaultCachePath(env);
+    cacheSetting === false ? false : typeof cacheSetting === 'string' && cacheSetting !== '' ? (/^rediss?:\/\//.test(cacheSetting) ? cacheSetting : resolve(cacheBase, cacheSetting)) : defaultCachePath(env);
   const routeSource = (flags.route as string | undefined) ?? config.route;
-  const routes = routeSource ? loadRouteFile(routeSource, cwd) : config.routes;
+  const routes = routeSource ? loadRouteFile(routeSource, flags.route !== undefined ? cwd : configDir) : config.routes;
   const ttl = pick<string>(flags.cacheTtl as string | undefined, config.cacheTtl);
   const baseUrl = pick<string>(flags.baseUrl as string | undefined, env.OPENAI_BASE_URL, config.baseUrl) ?? DEFAULTS.baseUrl;
   try {
@@ -174,7 +183,7 @@ export function resolveSettings(flags: Flags, env: Env, cwd: string): Readonly<S
     baseUrl: baseUrl.replace(/\/+$/, ''),
     apiKey: env[apiKeyEnv] || undefined,
     apiKeyEnv,
-    temperature: num(pick(flags.temperature, config.temperature), 'temperature'),
+    temperature: num(pick(flags.temperature, config.temperature), 'temperature', { max: 2 }),
     maxOutputTokens: num(pick(flags.maxOutputTokens, config.maxOutputTokens), 'maxOutputTokens', { int: true, min: 1 }),
     compress: settings(flags.compress) ?? settings(config.compress) ?? ['none'],
     routes,
@@ -182,9 +191,9 @@ export function resolveSettings(flags: Flags, env: Env, cwd: string): Readonly<S
     concurrency: num(pick(flags.concurrency, config.concurrency), 'concurrency', { int: true, min: 1 }) ?? DEFAULTS.concurrency,
     rpm: num(pick(flags.rpm, config.rpm), 'rpm', { min: 1 }),
     tpm: num(pick(flags.tpm, config.tpm), 'tpm', { min: 1 }),
-    retries: num(pick(flags.retries, config.retries), 'retries', { int: true }) ?? DEFAULTS.retries,
+    retries: num(pick(flags.retries, config.retries), 'retries', { int: true, max: 100 }) ?? DEFAULTS.retries,
     timeoutMs: (num(pick(flags.timeout, config.timeout), 'timeout', { min: 0.001 }) ?? DEFAULTS.timeout) * 1000,
-    budget: num(pick(flags.budget, config.budget), 'budget'),
+    budget: num(pick(flags.budget, config.budget), 'budget', { above: true }),
     graceMs: (num(pick(flags.grace, config.grace), 'grace') ?? DEFAULTS.grace) * 1000,
     dryRun: Boolean(flags.dryRun),
     cache,

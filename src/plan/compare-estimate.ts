@@ -4,29 +4,25 @@
  * compareLive puts it beside the measured figures.
  *
  * The corpus is read once for counting, however many variants there are: each document is
- * compressed once per compression setting, rendered once per (prompt, compressed text), and
- * each distinct rendered request is counted once per encoding — two models with the same
- * tokenizer, or a compression that changes nothing, share one count. Counting runs on the
- * TokenCounter's worker threads behind a bounded window of documents, as in `estimate`.
+ * compressed once per compression setting, and each distinct text is tokenized once per
+ * encoding (compare-count.ts: further prompts only add their first and last lines) — two
+ * models with the same tokenizer, or a compression that changes nothing, share one count.
+ * Counting runs on the TokenCounter's worker threads behind a bounded window of documents,
+ * as in `estimate`.
  */
 import type { InputItem } from '../documents/types.js';
 import { costOf, type ModelRegistry } from '../models/index.js';
-import type { Encoding } from '../models/types.js';
 import type { GateOptions } from '../report/compare.js';
 import type { CompareVariant } from '../report/types.js';
-import { TokenCounter, type ChatMessage, type CounterOptions } from '../tokens/index.js';
+import { TokenCounter, type CounterOptions } from '../tokens/index.js';
+import { DocumentCounts, overheadTable, type Counter } from './compare-count.js';
 import {
   buildVariants, compressOffline, dependsOnEncoding, offlineNote, prepareBoilerplate, resolveBaseline,
   type VariantInput, type VariantSpec,
 } from './compare-variants.js';
-import { maxOutputFor, messagesFor } from './variant.js';
+import { maxOutputFor } from './variant.js';
 
-/** What counts tokens: the TokenCounter, or a stand-in in tests. */
-export interface Counter {
-  count(item: ChatMessage[] | string, encoding: Encoding): Promise<number>;
-  flush(): void;
-  close(): Promise<void>;
-}
+export type { Counter } from './compare-count.js';
 
 export type OutputHistory = (prompt: string, model: string) => { mean: number; samples: number } | null;
 
@@ -73,6 +69,13 @@ export interface VariantEstimates {
 
 /** One streaming pass: per-variant exact input tokens, estimated output tokens and cost. */
 export async function estimateVariants(opts: CompareOptions, specs: VariantSpec[]): Promise<VariantEstimates> {
+  // Prompts with the same template render the same requests: one id, shared counts.
+  const promptIds = new Map<string, number>();
+  for (const v of specs) {
+    const key = JSON.stringify([v.prompt.system ?? null, v.prompt.user]);
+    if (!promptIds.has(key)) promptIds.set(key, promptIds.size);
+  }
+  const overhead = overheadTable();
   const plan = specs.map((v) => {
     const lookup = opts.registry.get(v.model);
     const enc = lookup.info.encoding;
@@ -80,7 +83,7 @@ export async function estimateVariants(opts: CompareOptions, specs: VariantSpec[
       v, lookup, enc,
       maxOut: maxOutputFor(v.prompt, opts.maxOutputTokens, lookup.info),
       textKey: dependsOnEncoding(v.compress) ? `${v.compress.label}\0${enc}` : v.compress.label,
-      promptKey: JSON.stringify([v.prompt.system ?? null, v.prompt.user]),
+      promptId: promptIds.get(JSON.stringify([v.prompt.system ?? null, v.prompt.user]))!,
     };
   });
   const counter: Counter = opts.counter && 'count' in opts.counter ? opts.counter : new TokenCounter(opts.counter);
@@ -108,24 +111,15 @@ export async function estimateVariants(opts: CompareOptions, specs: VariantSpec[
       }
       const doc = item.document;
       documents++;
-      // Per document: compressed texts by setting, text ids by content, counts by request.
+      // Per document: compressed texts by setting; DocumentCounts shares the counting.
       const compressed = new Map<string, string>();
-      const textIds = new Map<string, number>();
-      const counts = new Map<string, Promise<number>>();
-      const countFor = (k: (typeof plan)[number], text: string): Promise<number> => {
-        let id = textIds.get(text);
-        if (id === undefined) textIds.set(text, (id = textIds.size));
-        const key = `${k.promptKey}\0${id}\0${k.enc}`;
-        let c = counts.get(key);
-        if (!c) counts.set(key, (c = counter.count(messagesFor(k.v.prompt, doc, text)!, k.enc)));
-        return c;
-      };
+      const counts = new DocumentCounts(doc, counter, overhead);
       const pending: Pending = { inputs: [], befores: [] };
       for (const k of plan) {
         let text = compressed.get(k.textKey);
         if (text === undefined) compressed.set(k.textKey, (text = compressOffline(doc.text, k.v.compress, k.enc)));
-        pending.befores.push(countFor(k, doc.text));
-        pending.inputs.push(countFor(k, text));
+        pending.befores.push(counts.request(k.v.prompt, k.promptId, doc.text, k.enc));
+        pending.inputs.push(counts.request(k.v.prompt, k.promptId, text, k.enc));
       }
       window.push(pending);
       if (window.length >= WINDOW) await settle(window.shift()!);

@@ -9,6 +9,7 @@ import { estimateVariants, prepareCompare, type CompareOptions } from './compare
 
 export { compareLive, type LiveCompareResult, type LiveDeps, type LiveRunOptions } from './compare-live.js';
 export { estimateVariants, prepareCompare, type CompareOptions, type Counter, type OutputHistory } from './compare-estimate.js';
+export { forcedBoundaries } from './compare-count.js';
 export { buildVariants, compressionSettings, makeTransform, resolveBaseline, type VariantSpec } from './compare-variants.js';
 
 export async function compareOffline(opts: CompareOptions): Promise<CompareResult> {

@@ -42,7 +42,8 @@ export class TokenCounter {
   private next = 0;
   private jobId = 0;
   private pending = new Map<number, (counts: number[]) => void>();
-  private batch: Batch | null = null;
+  /** One open batch per encoding: callers alternating encodings still fill whole jobs. */
+  private batches = new Map<Encoding, Batch>();
   private inFlight = 0;
   private waiters: (() => void)[] = [];
 
@@ -54,43 +55,42 @@ export class TokenCounter {
 
   /**
    * Count one request (messages) or text. Resolves with the exact count. Call `flush()` after
-   * the last item so a partly filled job is sent.
+   * the last item so partly filled jobs are sent.
    */
   async count(item: Item, encoding: Encoding): Promise<number> {
     const size = sizeOf(item);
     this.seen += size;
     if (this.workerCount === 0 || this.seen <= this.inlineBytes) return countOne(item, encoding);
     while (this.inFlight >= this.workerCount * 2) await new Promise<void>((r) => this.waiters.push(r));
-    // After the wait: another caller may have opened a batch of another encoding meanwhile.
-    if (this.batch && this.batch.enc !== encoding) this.send();
     return new Promise<number>((resolve) => {
-      if (!this.batch) {
-        const batch = (this.batch = { enc: encoding, items: [], resolvers: [], bytes: 0 });
+      let batch = this.batches.get(encoding);
+      if (!batch) {
+        const fresh: Batch = { enc: encoding, items: [], resolvers: [], bytes: 0 };
+        this.batches.set(encoding, (batch = fresh));
         // A caller that awaits each count must not wait for a full job.
-        setTimeout(() => this.batch === batch && this.send(), 2);
+        setTimeout(() => this.batches.get(encoding) === fresh && this.send(fresh), 2);
       }
-      const batch = this.batch;
       batch.items.push(item);
       batch.resolvers.push(resolve);
       batch.bytes += size;
-      if (batch.bytes >= this.jobBytes) this.send();
+      if (batch.bytes >= this.jobBytes) this.send(batch);
     });
   }
 
   flush(): void {
-    if (this.batch) this.send();
+    for (const b of [...this.batches.values()]) this.send(b);
   }
 
-  private send(): void {
-    const batch = this.batch!;
-    this.batch = null;
+  private send(batch: Batch): void {
+    if (this.batches.get(batch.enc) === batch) this.batches.delete(batch.enc);
+    if (batch.items.length === 0) return;
     if (this.workers.length === 0) this.start();
     const id = ++this.jobId;
     this.inFlight++;
     this.pending.set(id, (counts) => {
       this.inFlight--;
       counts.forEach((n, i) => batch.resolvers[i](n));
-      this.waiters.shift()?.();
+      for (const wake of this.waiters.splice(0)) wake();
     });
     const worker = this.workers[this.next++ % this.workers.length];
     worker.postMessage({ id, encoding: batch.enc, items: batch.items });

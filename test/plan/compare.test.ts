@@ -1,14 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import type { Document, InputItem } from '../../src/documents/types.js';
 import { ModelRegistry } from '../../src/models/index.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
-  buildVariants, compareLive, compareOffline, resolveBaseline, type CompareOptions, type Counter,
+  buildVariants, compareLive, compareOffline, forcedBoundaries, resolveBaseline, type CompareOptions, type Counter,
 } from '../../src/plan/compare.js';
+import { DocumentCounts, overheadTable } from '../../src/plan/compare-count.js';
 import { DEFAULT_MAX_OUTPUT } from '../../src/plan/variant.js';
 import type { PromptTemplate } from '../../src/prompt/index.js';
 import { renderMessages } from '../../src/prompt/index.js';
 import type { CompletionRequest, Provider } from '../../src/providers/types.js';
-import { countChat, type ChatMessage } from '../../src/tokens/index.js';
+import { countChat, countTokens, type ChatMessage } from '../../src/tokens/index.js';
+import { whitespace } from '../../src/compress/index.js';
 
 const verbose: PromptTemplate = { name: 'verbose', user: 'Summarize in detail, section by section:\n\n{{document}}' };
 const concise: PromptTemplate = { name: 'concise', user: 'One line:\n\n{{document}}' };
@@ -42,7 +46,7 @@ function spyCounter(): Counter & { calls: { item: ChatMessage[] | string; enc: s
     calls,
     async count(item, enc) {
       calls.push({ item, enc });
-      return typeof item === 'string' ? item.length : countChat(item, enc);
+      return typeof item === 'string' ? countTokens(item, enc) : countChat(item, enc);
     },
     flush() {},
     async close() {},
@@ -96,6 +100,61 @@ describe('variants', () => {
   });
 });
 
+describe('counting a document once for many prompts', () => {
+  const fixtureTexts = readdirSync(join(__dirname, '../../fixtures/docs'), { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile() && /\.(md|txt|rst)$/.test(d.name))
+    .map((d) => readFileSync(join(d.parentPath, d.name), 'utf8'));
+  const edgeTexts = [
+    'one line, no break', 'A\nB', '\n\nStarts after blank lines', 'Ends with a break\n', 'x:\n/usr/bin/env and more:\n/etc\nend',
+    '  \n\n1. first\n2. second\n\n', 'Windows\r\nline\r\nends\r\n', 'emoji 🎉\n😀 face\n漢字の行\n한국어', '<|endoftext|>\n<|im_start|>user\nhi',
+    "it's\n's odd\n'll do", '\t\n\t indented\n    code()\n}', 'trailing spaces   \nnext   \n', 'a\n\u0301combining\nb',
+  ];
+  const templates: PromptTemplate[] = [
+    { name: 't1', user: '{{document}}' },
+    { name: 't2', user: 'Summarize:\n\n{{document}}' },
+    { name: 't3', user: 'Doc:{{document}}:end' },
+    { name: 't4', user: '{{document}}\n\nTL;DR:' },
+    { name: 't5', system: 'You are terse. Document {{id}}.', user: "'s{{document}}'s" },
+    { name: 't6', user: 'No placeholder, appended' },
+    { name: 't7', user: '{{document}} twice {{document}}' },
+    { name: 't8', system: 'Context: {{document}}', user: 'Answer.' },
+    { name: 't9', user: 'Path {{path}}\n/{{document}}\n/' },
+  ];
+
+  it.each([['o200k_base'], ['cl100k_base']] as const)('equals the full count of every request (%s)', async (enc) => {
+    const counter = spyCounter();
+    const overhead = overheadTable();
+    for (const [i, text] of [...fixtureTexts, ...edgeTexts].entries()) {
+      const doc: Document = { id: `d${i}`, path: `d${i}.md`, text, index: i };
+      const counts = new DocumentCounts(doc, counter, overhead);
+      for (const [j, t] of templates.entries()) {
+        expect(await counts.request(t, j, text, enc), `${t.name} over text ${i}`).toBe(countChat(renderMessages(t, doc, text), enc));
+      }
+    }
+    expect(fixtureTexts.length).toBeGreaterThan(5);
+  });
+
+  it('tokenizes a long document once, however many prompts', async () => {
+    const counter = spyCounter();
+    const text = Array.from({ length: 200 }, (_, i) => `Line ${i} says something.`).join('\n');
+    const doc: Document = { id: 'd', path: 'd', text, index: 0 };
+    const counts = new DocumentCounts(doc, counter, overheadTable());
+    for (const [j, t] of templates.slice(0, 4).entries()) await counts.request(t, j, text, 'o200k_base');
+    const big = counter.calls.filter((c) => (typeof c.item === 'string' ? c.item.length : 1e9) > 100);
+    expect(big).toHaveLength(1);
+  });
+
+  it.each([
+    ['no break', null],
+    ['a\nb', { p: 2, q: 2 }],
+    ['a\n b\nc\n\nd', { p: 5, q: 8 }],
+    ['x\n/y', null],
+    ['\n1', { p: 1, q: 1 }],
+  ])('forcedBoundaries(%j) = %j', (text, expected) => {
+    expect(forcedBoundaries(text)).toEqual(expected);
+  });
+});
+
 describe('compareOffline', () => {
   it('counts each variant exactly as the rendered request', async () => {
     const r = await compareOffline(options());
@@ -117,8 +176,10 @@ describe('compareOffline', () => {
 
     // A cl100k model adds one count per document; whitespace that changes the text adds one per encoding.
     const counter2 = spyCounter();
-    await compareOffline(options({ prompts: [concise], models: ['gpt-4o-mini', 'gpt-4.1', 'gpt-3.5-turbo'], compress: ['none', 'whitespace'], counter: counter2 }));
-    const changed = docs().filter((d) => /[ \t]+$|\n{3,}/m.test(d.text)).length;
+    const oneLine = ['clean single line', 'double  spaced   line   ', 'another clean line'];
+    const changed = oneLine.filter((t) => whitespace(t) !== t).length;
+    expect(changed).toBe(1);
+    await compareOffline(options({ items: source(docs(oneLine)).items, prompts: [concise], models: ['gpt-4o-mini', 'gpt-4.1', 'gpt-3.5-turbo'], compress: ['none', 'whitespace'], counter: counter2 }));
     expect(counter2.calls).toHaveLength(2 * (3 + changed));
   });
 

@@ -1,0 +1,136 @@
+/**
+ * Exact prompt tokens for many variants of one document while tokenizing the document once.
+ *
+ * tiktoken first splits text into pieces with its pre-tokenizer regex, then runs BPE inside
+ * each piece; a text's count is the sum over its pieces. In both encodings we use (cl100k_base,
+ * o200k_base) no piece can contain a line break followed by a letter or digit (the only
+ * alternatives that match a line break are whitespace runs and `punctuation[\r\n/]*`), so such
+ * a position is a piece boundary in every text that contains it, and the scan after it does
+ * not depend on what came before. With p the first and q the last such position in the
+ * document D, for a prompt rendering to A + D + B:
+ *
+ *   count(A + D + B) = count(A + D[:p]) + count(D[p:q]) + count(D[q:] + B)
+ *   count(D[p:q])    = count(D) − count(D[:p]) − count(D[q:])
+ *
+ * so each extra prompt costs two small counts (the first and last line or so), not a full
+ * one. A document without such a position, a template using {{document}} twice or in the
+ * system message, falls back to counting the whole request. Test: test/plan/compare.test.ts
+ * checks the identity against full counts.
+ */
+import type { Document } from '../documents/types.js';
+import type { Encoding } from '../models/types.js';
+import { renderMessages, type PromptTemplate } from '../prompt/index.js';
+import { chatOverhead, type ChatMessage } from '../tokens/index.js';
+
+export interface Counter {
+  count(item: ChatMessage[] | string, encoding: Encoding): Promise<number>;
+  flush(): void;
+  close(): Promise<void>;
+}
+
+const SENTINEL = '\u0000llmbatch:document\u0000';
+const WORD_START = /[\p{L}\p{N}]/uy;
+
+const startsWord = (text: string, i: number) => {
+  WORD_START.lastIndex = i;
+  return WORD_START.test(text);
+};
+const isBreak = (c: string) => c === '\n' || c === '\r';
+
+/** First and last positions that follow a line break and start a letter or digit; null when none. */
+export function forcedBoundaries(text: string): { p: number; q: number } | null {
+  let p = -1;
+  for (let i = text.search(/[\r\n]/); i >= 0 && i < text.length - 1; i++) {
+    if (isBreak(text[i]) && startsWord(text, i + 1)) { p = i + 1; break; }
+  }
+  if (p < 0) return null;
+  for (let i = text.length - 1; i > p; i--) {
+    if (isBreak(text[i - 1]) && startsWord(text, i)) return { p, q: i };
+  }
+  return { p, q: p };
+}
+
+interface Parts {
+  full: Promise<number>;
+  head: Promise<number>;
+  tail: Promise<number>;
+  p: number;
+  q: number;
+}
+
+interface Shell {
+  system: string | null;
+  before: string;
+  after: string;
+}
+
+/** Counts for one document: every distinct text and request is counted once. */
+export class DocumentCounts {
+  private readonly textIds = new Map<string, number>();
+  private readonly parts = new Map<string, Parts | null>();
+  private readonly shells = new Map<PromptTemplate, Shell | null>();
+  private readonly requests = new Map<string, Promise<number>>();
+
+  constructor(private readonly doc: Document, private readonly counter: Counter, private readonly overhead: (hasSystem: boolean, enc: Encoding) => number) {}
+
+  /** Prompt tokens of `prompt` rendered over `text` (the document, maybe compressed). */
+  request(prompt: PromptTemplate, promptId: number, text: string, enc: Encoding): Promise<number> {
+    let id = this.textIds.get(text);
+    if (id === undefined) this.textIds.set(text, (id = this.textIds.size));
+    const key = `${promptId}\0${id}\0${enc}`;
+    let c = this.requests.get(key);
+    if (!c) this.requests.set(key, (c = this.compute(prompt, text, id, enc)));
+    return c;
+  }
+
+  private async compute(prompt: PromptTemplate, text: string, id: number, enc: Encoding): Promise<number> {
+    const shell = this.shell(prompt);
+    const parts = shell ? this.split(text, id, enc) : null;
+    if (!shell || !parts) return this.counter.count(renderMessages(prompt, this.doc, text), enc);
+    const count = (s: string) => (s ? this.counter.count(s, enc) : Promise.resolve(0));
+    const [system, head, tail, full, dHead, dTail] = await Promise.all([
+      count(shell.system ?? ''), count(shell.before + text.slice(0, parts.p)), count(text.slice(parts.q) + shell.after),
+      parts.full, parts.head, parts.tail,
+    ]);
+    return this.overhead(shell.system !== null, enc) + system + head + (full - dHead - dTail) + tail;
+  }
+
+  private shell(prompt: PromptTemplate): Shell | null {
+    if (this.shells.has(prompt)) return this.shells.get(prompt)!;
+    const messages = renderMessages(prompt, this.doc, SENTINEL);
+    const user = messages[messages.length - 1].content.split(SENTINEL);
+    const system = messages.length > 1 ? messages[0].content : null;
+    const ok = user.length === 2 && !(system ?? '').includes(SENTINEL);
+    const shell = ok ? { system, before: user[0], after: user[1] } : null;
+    this.shells.set(prompt, shell);
+    return shell;
+  }
+
+  private split(text: string, id: number, enc: Encoding): Parts | null {
+    const key = `${id}\0${enc}`;
+    if (this.parts.has(key)) return this.parts.get(key)!;
+    const b = forcedBoundaries(text);
+    const parts = b && {
+      ...b,
+      full: this.counter.count(text, enc),
+      head: this.counter.count(text.slice(0, b.p), enc),
+      tail: this.counter.count(text.slice(b.q), enc),
+    };
+    this.parts.set(key, parts);
+    return parts;
+  }
+}
+
+/** Framing tokens of a (system?, user) request, computed once per encoding. */
+export function overheadTable(): (hasSystem: boolean, enc: Encoding) => number {
+  const memo = new Map<string, number>();
+  return (hasSystem, enc) => {
+    const key = `${hasSystem}\0${enc}`;
+    let n = memo.get(key);
+    if (n === undefined) {
+      const roles: ChatMessage[] = hasSystem ? [{ role: 'system', content: '' }, { role: 'user', content: '' }] : [{ role: 'user', content: '' }];
+      memo.set(key, (n = chatOverhead(roles, enc)));
+    }
+    return n;
+  };
+}
