@@ -1,0 +1,157 @@
+/**
+ * The runner with a fake provider (an object literal, STYLE.md habit 4) and a temp-file
+ * cache: concurrency is checked by counting requests in flight, never by wall-clock ranges.
+ */
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { runBatch, type RunOptions } from '../../src/engine/runner.js';
+import type { OutputRecord, ResultSink } from '../../src/engine/outputs.js';
+import type { InputItem } from '../../src/documents/types.js';
+import { ModelRegistry } from '../../src/models/index.js';
+import { BUILTIN_PROMPTS } from '../../src/prompt/index.js';
+import { ProviderError, type CompletionRequest, type Provider } from '../../src/providers/types.js';
+import { CompletionCache } from '../../src/cache/index.js';
+import type { RunEvent } from '../../src/engine/events.js';
+
+async function* docs(n: number): AsyncGenerator<InputItem> {
+  for (let i = 0; i < n; i++) yield { kind: 'document', document: { id: `d${i}.txt`, path: `d${i}.txt`, text: `document number ${i}`, index: i } };
+}
+
+function fakeProvider(opts: { delayMs?: number; fail?: (n: number, req: CompletionRequest) => ProviderError | undefined } = {}) {
+  const state = { calls: 0, inFlight: 0, maxInFlight: 0, times: [] as number[] };
+  const provider: Provider = {
+    id: 'http://fake',
+    async complete(req, { signal }) {
+      const n = ++state.calls;
+      state.times.push(performance.now());
+      state.inFlight++;
+      state.maxInFlight = Math.max(state.maxInFlight, state.inFlight);
+      try {
+        await new Promise<void>((resolve, reject) => {
+          const t = setTimeout(resolve, opts.delayMs ?? 5);
+          signal.addEventListener('abort', () => { clearTimeout(t); reject(new ProviderError('aborted', 'aborted')); }, { once: true });
+        });
+        const err = opts.fail?.(n, req);
+        if (err) throw err;
+        return { content: `answer to ${req.messages.at(-1)!.content.slice(-20)}`, finish_reason: 'stop', usage: { input_tokens: 100, output_tokens: 20, cached_input_tokens: 0 } };
+      } finally {
+        state.inFlight--;
+      }
+    },
+  };
+  return { provider, state };
+}
+
+function sink() {
+  const records: OutputRecord[] = [];
+  const s: ResultSink = { async write(r) { records.push(r); }, async close() {} };
+  return { s, records };
+}
+
+const base = (over: Partial<RunOptions> = {}): RunOptions => ({
+  items: docs(40), prompt: BUILTIN_PROMPTS.summarize, model: 'gpt-4o-mini', concurrency: 4, retries: 3,
+  timeoutMs: 5000, graceMs: 1000, secrets: [], command: 'test', ...over,
+});
+
+const registry = new ModelRegistry();
+
+describe('runBatch', () => {
+  it('keeps at most `concurrency` requests in flight and writes results in input order', async () => {
+    const { provider, state } = fakeProvider({ delayMs: 10 });
+    const { s, records } = sink();
+    const out = await runBatch(base({ concurrency: 5 }), { provider, registry, cache: null, ledger: null, sink: s });
+    expect(out.status).toBe('done');
+    expect(state.maxInFlight).toBe(5);
+    expect(records.map((r) => r.id)).toEqual(Array.from({ length: 40 }, (_, i) => `d${i}.txt`));
+    expect(out.report.documents).toMatchObject({ total: 40, done: 40, failed: 0 });
+  });
+
+  it('lowers concurrency on a burst of 429s and recovers', async () => {
+    const { provider, state } = fakeProvider({ delayMs: 5, fail: (n) => (n >= 10 && n < 18 ? new ProviderError('rate', '429', 429, 1) : undefined) });
+    const { s, records } = sink();
+    const events: RunEvent[] = [];
+    const out = await runBatch(base({ items: docs(200), concurrency: 8, retries: 6 }), { provider, registry, cache: null, ledger: null, sink: s, onEvent: (e) => events.push(e) });
+    const levels = events.filter((e) => e.type === 'concurrency').map((e) => (e as { value: number }).value);
+    expect(out.status).toBe('done');
+    expect(records.every((r) => r.error === null)).toBe(true);
+    expect(Math.min(...levels)).toBeLessThan(8);
+    expect(levels.at(-1)).toBe(8);
+    expect(state.calls).toBe(208);
+  });
+
+  it('honours Retry-After before retrying', async () => {
+    const { provider, state } = fakeProvider({ delayMs: 1, fail: (n) => (n === 1 ? new ProviderError('rate', '429', 429, 300) : undefined) });
+    const { s, records } = sink();
+    await runBatch(base({ items: docs(1) }), { provider, registry, cache: null, ledger: null, sink: s });
+    expect(records[0]).toMatchObject({ error: null, attempts: 2 });
+    expect(state.times[1] - state.times[0]).toBeGreaterThanOrEqual(300);
+  });
+
+  it('gives up after --retries and records the error; other documents are unaffected', async () => {
+    const { provider } = fakeProvider({ fail: (_n, req) => (req.messages.at(-1)!.content.includes('number 3') ? new ProviderError('server', 'HTTP 500: boom', 500) : undefined) });
+    const { s, records } = sink();
+    const out = await runBatch(base({ items: docs(6), retries: 2 }), { provider, registry, cache: null, ledger: null, sink: s });
+    expect(out.report.documents).toMatchObject({ done: 5, failed: 1 });
+    expect(records.find((r) => r.id === 'd3.txt')).toMatchObject({ attempts: 3, output: null });
+    expect(records.find((r) => r.id === 'd3.txt')!.error).toMatch(/HTTP 500: boom \(after 3 attempts\)/);
+  });
+
+  it('aborts the run on a 401 after a handful of calls', async () => {
+    const { provider, state } = fakeProvider({ fail: () => new ProviderError('auth', 'HTTP 401: bad key', 401) });
+    const { s } = sink();
+    const out = await runBatch(base({ items: docs(500), concurrency: 4 }), { provider, registry, cache: null, ledger: null, sink: s });
+    expect(out.status).toBe('aborted');
+    expect(out.fatal?.exitCode).toBe(4);
+    expect(state.calls).toBeLessThanOrEqual(8);
+  });
+
+  it('stops dispatching once spend reaches --budget', async () => {
+    const { provider, state } = fakeProvider({ delayMs: 2 });
+    const { s, records } = sink();
+    // each answer costs 100 × 0.15/1M + 20 × 0.60/1M = $0.000027
+    const out = await runBatch(base({ items: docs(100), concurrency: 2, budget: 0.0001 }), { provider, registry, cache: null, ledger: null, sink: s });
+    expect(out.status).toBe('budget');
+    expect(state.calls).toBeLessThan(10);
+    expect(records.length).toBe(state.calls);
+  });
+
+  it('on the signal: stops dispatching, lets in-flight requests finish within the grace period', async () => {
+    const { provider, state } = fakeProvider({ delayMs: 50 });
+    const { s, records } = sink();
+    const ctrl = new AbortController();
+    setTimeout(() => ctrl.abort(), 120);
+    const out = await runBatch(base({ items: docs(100), concurrency: 3, signal: ctrl.signal, graceMs: 2000 }), { provider, registry, cache: null, ledger: null, sink: s });
+    expect(out.status).toBe('interrupted');
+    expect(records.length).toBe(state.calls);
+    expect(records.every((r) => r.error === null)).toBe(true);
+    expect(records.length).toBeLessThan(100);
+  });
+
+  it('after the grace period, in-flight requests are aborted and not written', async () => {
+    const { provider, state } = fakeProvider({ delayMs: 5000 });
+    const { s, records } = sink();
+    const ctrl = new AbortController();
+    setTimeout(() => ctrl.abort(), 50);
+    const out = await runBatch(base({ items: docs(10), concurrency: 3, signal: ctrl.signal, graceMs: 100 }), { provider, registry, cache: null, ledger: null, sink: s });
+    expect(out.status).toBe('interrupted');
+    expect(state.calls).toBe(3);
+    expect(records).toHaveLength(0);
+  });
+
+  it('a second run over the same cache makes no calls and costs nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'llmbatch-cache-'));
+    const cache = await CompletionCache.open(join(dir, 'c.sqlite'));
+    const first = fakeProvider();
+    await runBatch(base({ items: docs(30) }), { provider: first.provider, registry, cache, ledger: null, sink: sink().s });
+    const second = fakeProvider();
+    const { s, records } = sink();
+    const out = await runBatch(base({ items: docs(30) }), { provider: second.provider, registry, cache, ledger: null, sink: s });
+    await cache.close();
+    expect(second.state.calls).toBe(0);
+    expect(records.every((r) => r.cached && r.cost_usd === 0)).toBe(true);
+    expect(out.report.cost_usd).toBe(0);
+    expect(out.report.saved_usd).toBeCloseTo(30 * 0.000027, 9);
+  });
+});
