@@ -100,16 +100,18 @@ export async function processDocument(doc: Document, ctx: DocumentContext): Prom
     }
     const a = answer!;
     return {
-      record: { ...base, model: a.model, output: a.content, usage: tally.usage, cost_usd: tally.cost, latency_ms: round(tally.latencyMs), cached: tally.allCached, attempts: tally.attempts, chunks, error: null },
+      record: { ...base, model: a.model, output: a.content, usage: tally.usage, cost_usd: roundUsd(tally.cost), latency_ms: round(tally.latencyMs), cached: tally.allCached, attempts: tally.attempts, chunks, error: null },
       saved: tally.saved, status: 'ok', errorCode: null, tokensBefore: prepared?.tokensBefore, tokensAfter: prepared?.tokensAfter,
     };
   } catch (e) {
     if (!(e instanceof DocumentFailure)) throw e;
     return {
-      record: { ...base, model: e.call?.model ?? ctx.model, output: null, usage: tally.usage, cost_usd: tally.cost, latency_ms: round(tally.latencyMs), cached: false, attempts: tally.attempts + (e.call?.attempts ?? 0), chunks: 0, error: e.message },
+      record: { ...base, model: e.call?.model ?? ctx.model, output: null, usage: tally.usage, cost_usd: roundUsd(tally.cost), latency_ms: round(tally.latencyMs), cached: false, attempts: tally.attempts + (e.call?.attempts ?? 0), chunks: 0, error: e.message },
       saved: tally.saved, status: e.code === 'aborted' ? 'aborted' : 'error', errorCode: e.code, tokensBefore: prepared?.tokensBefore, tokensAfter: prepared?.tokensAfter,
     };
   }
 }
 
 const round = (ms: number) => Math.round(ms * 10) / 10;
+/** Float noise (0.000024149999999999997) helps nobody reading a record: 12 decimals is a pico-dollar. */
+const roundUsd = (usd: number | null) => (usd === null ? null : Math.round(usd * 1e12) / 1e12);
