@@ -64,15 +64,22 @@ function score(units: readonly Atom[], countTokens: (t: string) => number): { sc
   for (let u = 0; u < units.length; u++) {
     const text = units[u].text;
     terms = [];
+    // Words of link targets count as content (they name what the sentence points to), but
+    // key terms are only taken from text a reader sees, as retention.ts does.
     const linky = text.includes('://') || text.includes('www.') || text.includes('](');
     const visible = linky ? text.replace(URLISH, ' ') : text;
     WORD.lastIndex = 0;
-    for (let m = WORD.exec(visible); m; m = WORD.exec(visible)) {
+    for (let m = WORD.exec(text); m; m = WORD.exec(text)) {
       const w = m[0];
       if (w.length < 2) continue;
       const lower = w.toLowerCase();
-      if (lower.charCodeAt(0) !== w.charCodeAt(0) && !SENTENCE_STARTS.has(w)) note('#' + w, true, u);
+      if (!linky && lower.charCodeAt(0) !== w.charCodeAt(0) && !SENTENCE_STARTS.has(w)) note('#' + w, true, u);
       if (!STOP.has(lower)) note(lower, false, u);
+    }
+    if (linky) {
+      for (const w of visible.match(WORD) ?? []) {
+        if (w.length > 1 && w.toLowerCase().charCodeAt(0) !== w.charCodeAt(0) && !SENTENCE_STARTS.has(w)) note('#' + w, true, u);
+      }
     }
     for (const n of visible.match(NUMBER_RE) ?? []) note('#' + n, true, u);
     perUnit.push(Int32Array.from(terms));
