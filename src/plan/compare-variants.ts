@@ -117,7 +117,7 @@ export function compressOffline(text: string, setting: CompressionSetting, encod
 export function offlineNote(variants: readonly VariantSpec[]): string | null {
   const llm = variants.filter((v) => hasLlm(v.compress)).map((v) => v.name);
   if (llm.length === 0) return null;
-  return `llm compression calls a model, so it is not run offline: ${llm.join(', ')} count the document without that step (use --live to measure it)`;
+  return `llm compression calls a model, so it is not run offline: for ${llm.join(', ')} the document is counted without that step (use --live to measure it)`;
 }
 
 /**

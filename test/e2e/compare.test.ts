@@ -128,7 +128,7 @@ describe('compare --live', () => {
     expect(fake.stats.requests).toBe(0);
     const cached = JSON.parse(again.stdout);
     // List prices: a cached re-run compares the same costs (and gates) as the first run.
-    expect(cached.variants.map((v: any) => v.cost_usd)).toEqual(out.variants.map((v: any) => v.cost_usd));
+    cached.variants.forEach((v: any, i: number) => expect(v.cost_usd).toBeCloseTo(out.variants[i].cost_usd, 12));
     expect(cached.variants.every((v: any) => v.latency_ms === null)).toBe(true);
     expect(cached.notes.join('\n')).toMatch(/came from the cache/);
   });

@@ -9,7 +9,7 @@ import type { RunRow } from '../../ledger/index.js';
 import { pctDelta } from '../../report/stats.js';
 import type { ModelTotals, RunReport } from '../../report/types.js';
 import { formatDuration, formatInt, formatPct, formatUsd, makeChalk, type RenderOptions } from './format.js';
-import { escapeHtml as esc, mdTable, toCsv } from './markup.js';
+import { escapeHtml as esc, mdCell, mdTable, toCsv } from './markup.js';
 import { textTable } from './table.js';
 import type { RunReportFormat } from './run-report.js';
 
@@ -98,7 +98,7 @@ export function renderRunDiff(a: RunReport, b: RunReport, format: RunReportForma
       ...d.metrics.map((m) => [m.name, m.a, m.b, m.delta_pct]),
       ...d.models.flatMap((m) => [[`${m.model} cost`, m.a?.cost_usd, m.b?.cost_usd, m.delta_cost_pct]]),
     ]);
-    case 'md': return [`### ${title}`, '', ...commands.map((c) => `- ${c.replace(/[|<]/g, ' ')}`), '',
+    case 'md': return [`### ${title}`, '', ...commands.map((c) => `- ${mdCell(c)}`), '',
       mdTable(t.head, t.metrics.map((r) => r.cells), [false, true, true, true]), '',
       mdTable(t.modelHead, t.models, t.modelHead.map((_, i) => i > 0)), ''].join('\n');
     case 'html': return diffHtml(title, commands, t);
@@ -116,7 +116,10 @@ function diffText(title: string, commands: string[], t: ReturnType<typeof tables
 
 function diffHtml(title: string, commands: string[], t: ReturnType<typeof tables>): string {
   const table = (head: string[], rows: { cells: string[]; tone?: Tone }[]) => `<table><thead><tr>${head.map((h, i) => `<th${i ? ' class="num"' : ''}>${esc(h)}</th>`).join('')}</tr></thead><tbody>\n${
-    rows.map((r) => `<tr>${r.cells.map((x, i) => `<td class="${i ? 'num' : ''}${i === 3 && r.tone ? ` ${r.tone}` : ''}">${esc(x)}</td>`).join('')}</tr>`).join('\n')}\n</tbody></table>`;
+    rows.map((r) => `<tr>${r.cells.map((x, i) => {
+      const cls = [i ? 'num' : '', i === 3 && r.tone ? r.tone : ''].filter(Boolean).join(' ');
+      return `<td${cls ? ` class="${cls}"` : ''}>${esc(x)}</td>`;
+    }).join('')}</tr>`).join('\n')}\n</tbody></table>`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
@@ -133,14 +136,19 @@ ${table(t.modelHead, t.models.map((cells) => ({ cells })))}
 
 export type RunListFormat = 'text' | 'json' | 'md' | 'csv';
 
+const MAX_COMMAND = 80;
+
 /** `report --list`: recent runs, newest first. */
 export function renderRunList(runs: RunRow[], format: RunListFormat, opts: RenderOptions): string {
   if (format === 'json') return JSON.stringify(runs, null, 2) + '\n';
   const head = ['when', 'run', 'status', 'docs', 'cost', 'command'];
-  const rows = runs.map((r) => [r.started_at.replace('T', ' ').replace(/\.\d+Z$|Z$/, 'Z'), r.id, r.status, formatInt(r.documents), formatUsd(r.cost_usd), r.command]);
+  const when = (r: RunRow) => r.started_at.replace('T', ' ').replace(/\.\d+Z$|Z$/, 'Z');
+  const rows = runs.map((r) => [when(r), r.id, r.status, formatInt(r.documents), formatUsd(r.cost_usd), r.command]);
   if (format === 'csv') return toCsv(['started_at', 'run_id', 'status', 'documents', 'cost_usd', 'command'], runs.map((r) => [r.started_at, r.id, r.status, r.documents, r.cost_usd, r.command]));
   if (format === 'md') return mdTable(head, rows, [false, false, false, true, true, false]) + '\n';
   if (runs.length === 0) return 'No runs recorded yet.\n';
   const c = makeChalk(opts);
-  return textTable(head.map((h) => ({ header: h, align: h === 'docs' || h === 'cost' ? 'right' as const : 'left' as const })), rows, { header: c.bold }) + '\n';
+  // The full command is in --json; a terminal row stays on one line.
+  const short = rows.map((r) => [...r.slice(0, 5), r[5].length > MAX_COMMAND ? `${r[5].slice(0, MAX_COMMAND - 1)}…` : r[5]]);
+  return textTable(head.map((h) => ({ header: h, align: h === 'docs' || h === 'cost' ? 'right' as const : 'left' as const })), short, { header: c.bold }) + '\n';
 }
