@@ -8,15 +8,16 @@
  * inputs (read only; nothing is tokenized) shared by every variant using that setting.
  */
 import {
-  boilerplateInput, BoilerplateIndex, compress, compressSync, formatCompress, needsBoilerplate, parseCompress,
+  boilerplateInput, BoilerplateIndex, compressSync, formatCompress, needsBoilerplate, parseCompress,
   type CompressContext, type StrategySpec,
 } from '../compress/index.js';
-import type { Document, InputItem } from '../documents/types.js';
+import type { InputItem } from '../documents/types.js';
 import { LlmbatchError } from '../errors.js';
 import type { Encoding } from '../models/types.js';
 import type { PromptTemplate } from '../prompt/index.js';
 import { variantName } from '../report/compare.js';
 import { countTokens } from '../tokens/index.js';
+import { makeTransform as makeRunTransform } from './compression.js';
 import type { TextTransform } from './text.js';
 
 export interface CompressionSetting {
@@ -122,13 +123,9 @@ export function offlineNote(variants: readonly VariantSpec[]): string | null {
 
 /**
  * The live run's TextTransform for one compression setting; undefined (identity) for 'none'.
- * `llm` steps use the engine's condense call (cached, its cost counted in the document's record).
+ * The same transform `run` uses; `llm` steps go through the engine's condense call (cached,
+ * its cost counted in the document's record).
  */
 export function makeTransform(setting: CompressionSetting, encoding: Encoding): TextTransform | undefined {
-  if (setting.specs.length === 0) return undefined;
-  const count = (t: string) => countTokens(t, encoding);
-  return async (doc: Document, helpers?: Pick<CompressContext, 'condense'>) => {
-    const text = await compress(doc.text, setting.specs, { countTokens: count, boilerplate: setting.boilerplate, condense: helpers?.condense });
-    return { text, tokensBefore: count(doc.text), tokensAfter: count(text) };
-  };
+  return makeRunTransform({ specs: setting.specs, encoding, boilerplate: setting.boilerplate });
 }
