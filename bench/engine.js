@@ -1,0 +1,154 @@
+// The engine (issue 3; SPEC §16 "throughput efficiency", "client overhead", "warm re-run").
+//
+// One loopback fake server (test/support/fake-openai.js) in its own process, so its CPU is
+// never counted as a client's, with fixed latency L. Three clients send the same N documents
+// (bench/corpus-many.js) rendered with the built-in summarize prompt at concurrency C, one
+// after the other, each in its own process: `llmbatch summarize` (cold: --no-cache), LangChain's
+// `ChatOpenAI.batch(…, {maxConcurrency: C})` and a plain `fetch` loop (bench/peer-client.js).
+//
+// efficiency = ideal / actual, ideal = ⌈N/C⌉ × L. "Process" figures time the whole spawned
+// process (start-up and reading the files included: what a user waits for); "batch" figures
+// time only the sending phase (llmbatch: its report's duration_ms; peers: around the batch).
+//
+// Client CPU per request = (user+sys of the client process − one start-up) / N, from wait4.
+//
+// Warm re-run: W documents into a fresh cache file (cold, latency L), then the same command
+// again: every document must come from the cache (the server sees zero requests). Separately,
+// a cold run against a latency-0 server measures completions per second that the cache and
+// ledger writes sustain.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { buildManySmall } from './corpus-many.js';
+import { cliEnv, failure, log, ROOT, run, runCli, startFakeServer, tempDir } from './lib.js';
+
+const PEER = path.join(ROOT, 'bench/peer-client.js');
+
+async function manyDocs(count) {
+  return buildManySmall({ count, dir: `bench/.corpus/many-${count}` });
+}
+
+/** One `llmbatch summarize` run; returns timings, CPU, the run report and the server's counts. */
+async function llmbatchRun(server, dir, { concurrency, cache = null, stateDir }) {
+  await server.reset();
+  const out = path.join(stateDir, `out-${Date.now()}.jsonl`);
+  const reportFile = path.join(stateDir, `report-${Date.now()}.json`);
+  const args = ['summarize', dir, '--exclude', 'manifest.json', '-c', String(concurrency), '--base-url', server.baseURL,
+    '-o', out, '--report', reportFile, ...(cache ? ['--cache', cache] : ['--no-cache'])];
+  const res = await runCli(args, { env: cliEnv(stateDir) });
+  const stats = await server.stats();
+  let report = null;
+  try {
+    report = JSON.parse(await fs.readFile(reportFile, 'utf8'));
+  } catch { /* reported as a failure below */ }
+  await fs.rm(out, { force: true });
+  return {
+    client: 'llmbatch summarize', ok: res.code === 0 && report !== null, error: res.code === 0 ? (report ? null : 'no --report file') : failure(res),
+    wallMs: res.wallMs, batchMs: report?.duration_ms ?? null, cpuMs: res.cpuMs, maxRssKb: res.maxRssKb,
+    documents: report?.documents ?? null, server: { requests: stats.requests, completed: stats.completed, maxInFlight: stats.maxInFlight },
+  };
+}
+
+async function peerRun(server, kind, dir, { concurrency, stateDir }) {
+  await server.reset();
+  const res = await run(process.execPath, [PEER, '--kind', kind, '--base-url', server.baseURL, '--dir', dir, '--concurrency', String(concurrency)],
+    { env: cliEnv(stateDir) });
+  const stats = await server.stats();
+  let out = null;
+  try {
+    out = JSON.parse(res.stdout.trim().split('\n').pop());
+  } catch { /* reported below */ }
+  const ok = res.code === 0 && out !== null && out.failed === 0;
+  return {
+    client: kind === 'langchain' ? 'LangChain ChatOpenAI.batch' : 'plain fetch loop', ok,
+    error: ok ? null : out ? `${out.failed} of ${out.n} failed, first: ${out.firstError}` : failure(res),
+    wallMs: res.wallMs, batchMs: out?.batchMs ?? null, cpuMs: res.cpuMs, maxRssKb: res.maxRssKb,
+    documents: out ? { total: out.n, done: out.ok, failed: out.failed } : null,
+    server: { requests: stats.requests, completed: stats.completed, maxInFlight: stats.maxInFlight },
+  };
+}
+
+export async function benchEngine({ quick = false, startupCpuMs = null, nodeCpuMs = null } = {}) {
+  const N = quick ? 1000 : 5000;
+  const W = quick ? 2000 : 10000;
+  const C = 200;
+  const L = 200;
+  const idealMs = Math.ceil(N / C) * L;
+  const stateDir = await tempDir();
+  const servers = [];
+  try {
+    const docs = await manyDocs(N);
+    const server = await startFakeServer({ latencyMs: L });
+    servers.push(server);
+    log(`engine: server ${server.baseURL} (latency ${L} ms), N=${N}, C=${C}, ideal ${idealMs} ms`);
+
+    const clients = [];
+    clients.push(await llmbatchRun(server, docs.dir, { concurrency: C, stateDir }));
+    log(`  llmbatch  ${(clients.at(-1).wallMs / 1000).toFixed(2)} s${clients.at(-1).ok ? '' : ` FAILED ${clients.at(-1).error}`}`);
+    clients.push(await peerRun(server, 'langchain', docs.dir, { concurrency: C, stateDir }));
+    log(`  langchain ${(clients.at(-1).wallMs / 1000).toFixed(2)} s${clients.at(-1).ok ? '' : ` FAILED ${clients.at(-1).error}`}`);
+    clients.push(await peerRun(server, 'fetch', docs.dir, { concurrency: C, stateDir }));
+    log(`  fetch     ${(clients.at(-1).wallMs / 1000).toFixed(2)} s${clients.at(-1).ok ? '' : ` FAILED ${clients.at(-1).error}`}`);
+    for (const c of clients) {
+      c.efficiency = idealMs / c.wallMs;
+      c.batchEfficiency = c.batchMs ? idealMs / c.batchMs : null;
+      const base = c.client.startsWith('llmbatch') ? startupCpuMs : nodeCpuMs;
+      c.cpuMsPerRequest = c.cpuMs === null ? null : (c.cpuMs - (base ?? 0)) / N;
+    }
+    const [ours, langchain] = clients;
+
+    // Warm re-run over W documents through one fresh cache file.
+    const warmDocs = await manyDocs(W);
+    const cache = path.join(stateDir, 'warm', 'cache.sqlite');
+    await fs.mkdir(path.dirname(cache), { recursive: true, mode: 0o700 });
+    log(`  warm re-run: W=${W}, cold then warm through ${path.basename(cache)}`);
+    const cold = await llmbatchRun(server, warmDocs.dir, { concurrency: C, cache, stateDir });
+    log(`    cold ${(cold.wallMs / 1000).toFixed(2)} s${cold.ok ? '' : ` FAILED ${cold.error}`}`);
+    const warm = await llmbatchRun(server, warmDocs.dir, { concurrency: C, cache, stateDir });
+    log(`    warm ${(warm.wallMs / 1000).toFixed(2)} s, ${warm.server.requests} requests sent${warm.ok ? '' : ` FAILED ${warm.error}`}`);
+
+    // Completions per second sustained by cache + ledger writes: latency 0, fresh cache.
+    const fast = await startFakeServer({ latencyMs: 0 });
+    servers.push(fast);
+    const cache0 = path.join(stateDir, 'zero', 'cache.sqlite');
+    await fs.mkdir(path.dirname(cache0), { recursive: true, mode: 0o700 });
+    const zero = await llmbatchRun(fast, warmDocs.dir, { concurrency: C, cache: cache0, stateDir });
+    log(`    latency-0 cold ${(zero.wallMs / 1000).toFixed(2)} s${zero.ok ? '' : ` FAILED ${zero.error}`}`);
+
+    const fullyCached = warm.ok && warm.server.requests === 0 && warm.documents?.cached === W;
+    const warmRate = warm.ok ? W / (warm.wallMs / 1000) : null;
+    const zeroRate = zero.ok ? W / (zero.wallMs / 1000) : null;
+    const zeroBatchRate = zero.ok && zero.batchMs ? W / (zero.batchMs / 1000) : null;
+    return {
+      throughput: {
+        N, C, latencyMs: L, idealMs, documents: docs.files, clients,
+        target: { efficiency: 0.9, vsLangchain: 'no worse' },
+        met: {
+          efficiency: ours.ok && ours.efficiency >= 0.9,
+          vsLangchain: ours.ok && langchain.ok && ours.efficiency >= langchain.efficiency,
+        },
+      },
+      overhead: {
+        N, startupCpuMs, nodeCpuMs,
+        perRequest: clients.map((c) => ({ client: c.client, cpuMs: c.cpuMs, cpuMsPerRequest: c.cpuMsPerRequest })),
+        target: { cpuMsPerRequest: 1.5 },
+        met: ours.ok && ours.cpuMsPerRequest !== null && ours.cpuMsPerRequest <= 1.5,
+      },
+      warm: {
+        W, C, latencyMs: L, cold, warm, fullyCached,
+        ratio: cold.ok && warm.ok ? cold.wallMs / warm.wallMs : null,
+        latency0: zero,
+        completionsPerSec: { warmRun: warmRate, latency0Cold: zeroRate, latency0ColdBatch: zeroBatchRate },
+        target: { warmMs: 3000, ratio: 20, completionsPerSec: 2000 },
+        met: {
+          warmMs: fullyCached && warm.wallMs < 3000,
+          ratio: fullyCached && cold.ok && cold.wallMs / warm.wallMs >= 20,
+          completionsPerSecWarm: warmRate !== null && fullyCached && warmRate >= 2000,
+          completionsPerSecCold: zeroRate !== null && zeroRate >= 2000,
+        },
+      },
+    };
+  } finally {
+    for (const s of servers) await s.close();
+    await fs.rm(stateDir, { recursive: true, force: true });
+  }
+}
