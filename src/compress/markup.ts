@@ -28,7 +28,7 @@ const DEST = String.raw`\((?:<[^<>\n]*>|[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)(?:\s+
 const LABEL = String.raw`((?:[^\[\]]|\[[^\[\]]*\])*)`;
 const IMAGE = new RegExp(String.raw`!\[([^\]\n]*)\](?:${DEST}|\[[^\]\n]*\])`, 'g');
 const LINK = new RegExp(String.raw`\[${LABEL}\]${DEST}`, 'g');
-const REF_LINK = new RegExp(String.raw`\[${LABEL}\]\[[^\[\]\n]*\]`, 'g');
+const REF_LINK = new RegExp(String.raw`(?<![\w\]])\[${LABEL}\]\[[^\[\]\n]*\]`, 'g');
 const AUTOLINK = /<((?:[a-z][a-z0-9+.-]{1,31}):[^\s<>]*|[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+)>/gi;
 const TAG = /<(\/?)([A-Za-z][A-Za-z0-9]*)((?:\s(?:[^<>"']|"[^"]*"|'[^']*')*)?)\/?>/g;
 const ALT = /\balt\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/i;
