@@ -5,8 +5,10 @@
 // Throughput is input MB per second of CPU time (user + system) spent in compression itself, on
 // one thread: for `dedupe` the boilerplate pre-pass over the corpus is included, for `extractive`
 // its own tiktoken counting. CPU time rather than wall time because these machines are shared;
-// wall-clock MB/s is reported too. Retention is the mean over documents that have at least one
-// number (or term) in their visible text; see src/compress/retention.ts for what counts.
+// wall-clock MB/s is reported too.
+// Retention (src/compress/retention.ts says what counts) is given two ways: the mean over documents
+// that have at least one number (or term) in their visible text, and pooled: kept / total over
+// all documents, where a document weighs as much as it has distinct numbers (or terms).
 //
 // Usage: node bench/compression.js [dir]   (default: the corpus of bench/corpus.js)
 // Imports the built code: run `npx tsc -p tsconfig.json` first.
@@ -78,10 +80,15 @@ export async function benchCompression({ dir, files, strategies = STRATEGIES } =
       const wallSeconds = (performance.now() - t0) / 1000;
       const numbers = [];
       const terms = [];
+      const pooled = { numbers: 0, numbersTotal: 0, terms: 0, termsTotal: 0 };
       outs.forEach((out, i) => {
         const r = retention(texts[i], out);
         if (r.numbersTotal > 0) numbers.push(r.numbers);
         if (r.termsTotal > 0) terms.push(r.terms);
+        pooled.numbers += r.numbers * r.numbersTotal;
+        pooled.numbersTotal += r.numbersTotal;
+        pooled.terms += r.terms * r.termsTotal;
+        pooled.termsTotal += r.termsTotal;
       });
       const tokensBefore = before.reduce((a, b) => a + b, 0);
       const tokensAfter = outs.reduce((a, t) => a + countTokens(t), 0);
@@ -94,6 +101,8 @@ export async function benchCompression({ dir, files, strategies = STRATEGIES } =
         savedPct: tokensBefore === 0 ? 0 : (100 * (tokensBefore - tokensAfter)) / tokensBefore,
         retentionNumbers: mean(numbers),
         retentionTerms: mean(terms),
+        retentionNumbersPooled: pooled.numbersTotal ? pooled.numbers / pooled.numbersTotal : 1,
+        retentionTermsPooled: pooled.termsTotal ? pooled.terms / pooled.termsTotal : 1,
         mbPerSec: bytes / 1e6 / seconds,
         mbPerSecWall: bytes / 1e6 / wallSeconds,
       });
@@ -106,12 +115,13 @@ export async function benchCompression({ dir, files, strategies = STRATEGIES } =
 
 export function renderTable(rows) {
   const lines = [
-    '| strategy | tokens before | tokens after | saved | numbers kept | terms kept | MB/s (CPU) | MB/s (wall) |',
+    '| strategy | tokens before | tokens after | saved | numbers kept (mean / pooled) | terms kept (mean / pooled) | MB/s (CPU) | MB/s (wall) |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const r of rows) {
     lines.push(`| ${r.strategy} | ${r.tokensBefore} | ${r.tokensAfter} | ${r.savedPct.toFixed(1)}% | ` +
-      `${r.retentionNumbers.toFixed(3)} | ${r.retentionTerms.toFixed(3)} | ${r.mbPerSec.toFixed(2)} | ${r.mbPerSecWall.toFixed(2)} |`);
+      `${r.retentionNumbers.toFixed(3)} / ${r.retentionNumbersPooled.toFixed(3)} | ` +
+      `${r.retentionTerms.toFixed(3)} / ${r.retentionTermsPooled.toFixed(3)} | ${r.mbPerSec.toFixed(2)} | ${r.mbPerSecWall.toFixed(2)} |`);
   }
   return lines.join('\n');
 }
