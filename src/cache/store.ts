@@ -81,10 +81,41 @@ export class CompletionCache {
     return new CompletionCache(path, keyv, store, opts.ttlMs);
   }
 
-  async get(key: string): Promise<CachedCompletion | undefined> {
+  private lookups = new Map<string, { resolve: (v: CachedCompletion | undefined) => void; reject: (e: unknown) => void }[]>();
+  private lookupScheduled = false;
+
+  /**
+   * Lookups made in the same tick are answered by one query (a run asks for hundreds of keys
+   * at once; one SQLite query each was a hot spot of a cold run).
+   */
+  get(key: string): Promise<CachedCompletion | undefined> {
     const hit = this.pending.find((p) => p.key === key);
-    if (hit) return hit.value;
-    return (await this.keyv.get(key)) ?? undefined;
+    if (hit) return Promise.resolve(hit.value);
+    return new Promise((resolve, reject) => {
+      const waiting = this.lookups.get(key);
+      if (waiting) waiting.push({ resolve, reject });
+      else this.lookups.set(key, [{ resolve, reject }]);
+      if (!this.lookupScheduled) {
+        this.lookupScheduled = true;
+        setImmediate(() => void this.runLookups());
+      }
+    });
+  }
+
+  private async runLookups(): Promise<void> {
+    this.lookupScheduled = false;
+    const batch = this.lookups;
+    this.lookups = new Map();
+    const keys = [...batch.keys()];
+    for (let i = 0; i < keys.length; i += 500) {
+      const slice = keys.slice(i, i + 500);
+      try {
+        const rows = await this.getMany(slice);
+        slice.forEach((k, j) => batch.get(k)!.forEach((w) => w.resolve(rows[j])));
+      } catch (e) {
+        slice.forEach((k) => batch.get(k)!.forEach((w) => w.reject(e)));
+      }
+    }
   }
 
   async getMany(keys: string[]): Promise<(CachedCompletion | undefined)[]> {

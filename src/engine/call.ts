@@ -7,6 +7,7 @@ import { cacheKey, type CompletionCache } from '../cache/index.js';
 import { costOf, type ModelRegistry } from '../models/index.js';
 import { ProviderError, type CompletionRequest, type CompletionUsage, type Provider } from '../providers/types.js';
 import { countChat, countTokens } from '../tokens/index.js';
+import { REPLY_PRIMING, TOKENS_PER_MESSAGE } from '../tokens/chat.js';
 import { executeRequest, RequestFailure, type AttemptContext } from './request.js';
 
 export class FatalProviderError extends Error {
@@ -40,11 +41,17 @@ export type CallResult =
       listCost: number | null }
   | { ok: false; model: string; error: ProviderError; attempts: number };
 
-/** Prompt tokens + max output tokens against the model's window. */
-export function fits(req: CompletionRequest, registry: ModelRegistry): { fits: boolean; promptTokens: number; context: number } {
+/**
+ * Prompt tokens + max output tokens against the model's window. Counting is the engine's main
+ * CPU cost, so it is skipped when the bytes already prove the fit: a BPE token always covers
+ * at least one byte, so a request has at most (UTF-8 bytes + framing) prompt tokens.
+ */
+export function fits(req: CompletionRequest, registry: ModelRegistry): boolean {
   const { info } = registry.get(req.model);
-  const promptTokens = countChat(req.messages, info.encoding);
-  return { fits: promptTokens + req.max_tokens <= info.context, promptTokens, context: info.context };
+  let bound = REPLY_PRIMING;
+  for (const m of req.messages) bound += TOKENS_PER_MESSAGE + Buffer.byteLength(m.role) + Buffer.byteLength(m.content);
+  if (bound + req.max_tokens <= info.context) return true;
+  return countChat(req.messages, info.encoding) + req.max_tokens <= info.context;
 }
 
 export async function callModel(req: CompletionRequest, id: string, ctx: CallContext): Promise<CallResult> {
@@ -75,12 +82,13 @@ export async function callModel(req: CompletionRequest, id: string, ctx: CallCon
 
 async function send(req: CompletionRequest, id: string, ctx: CallContext): Promise<Sent> {
   const { info } = ctx.registry.get(req.model);
-  const promptTokens = countChat(req.messages, info.encoding);
+  // Only a --tpm limit needs the prompt's tokens before sending.
+  const rateTokens = ctx.attempt.limiter.countsTokens ? countChat(req.messages, info.encoding) + req.max_tokens : 0;
   try {
-    const out = await executeRequest(req, promptTokens + req.max_tokens, { ...ctx.attempt, onRetry: (i) => ctx.onRetry(id, i) });
+    const out = await executeRequest(req, rateTokens, { ...ctx.attempt, onRetry: (i) => ctx.onRetry(id, i) });
     const usage = out.result.usage ?? {
       // Some local servers send no usage: count what was sent and received.
-      input_tokens: promptTokens,
+      input_tokens: countChat(req.messages, info.encoding),
       output_tokens: countTokens(out.result.content, info.encoding),
       cached_input_tokens: 0,
     };

@@ -6,11 +6,11 @@
  */
 import { CONDENSE_PROMPT, DEFAULT_CONDENSE_MODEL } from '../compress/index.js';
 import type { Document } from '../documents/types.js';
-import type { TextTransform } from '../plan/text.js';
+import type { PreparedText, TextTransform } from '../plan/text.js';
 import type { PromptTemplate } from '../prompt/index.js';
 import type { CompletionRequest } from '../providers/types.js';
 import { RETRYABLE } from '../providers/types.js';
-import { chooseRoute, shouldEscalate, type CompiledRule } from '../route/index.js';
+import { chooseRoute, routesCountTokens, shouldEscalate, type CompiledRule } from '../route/index.js';
 import { countTokens } from '../tokens/index.js';
 import { callModel, fits, type CallContext, type CallResult } from './call.js';
 import { mapReduce } from './map-reduce.js';
@@ -59,16 +59,17 @@ export async function processDocument(doc: Document, ctx: DocumentContext): Prom
     return (await call(req, 'condense')).content;
   };
 
-  let prepared = null;
+  let prepared: PreparedText | null = null;
   try {
     prepared = ctx.transform ? await ctx.transform(doc, { condense }) : null;
     const text = prepared?.text ?? doc.text;
     const encoding = ctx.registry.get(ctx.model).info.encoding;
+    const tokens = () => prepared?.tokensAfter ?? (routesCountTokens(ctx.routes!) ? countTokens(text, encoding) : 0);
     const route = ctx.routes?.length
-      ? chooseRoute(ctx.routes, { tokens: prepared?.tokensAfter ?? countTokens(text, encoding), path: doc.path, text, prompt: ctx.prompt.name }, ctx.model)
+      ? chooseRoute(ctx.routes, { tokens: tokens(), path: doc.path, text, prompt: ctx.prompt.name }, ctx.model)
       : { model: ctx.model, fallback: [] as string[], escalate: undefined };
     const candidates = [route.model, ...route.fallback].map((m) => buildRequest(doc, text, ctx, ctx.registry.get(m).info, m));
-    const fitting = candidates.filter((r) => fits(r, ctx.registry).fits);
+    const fitting = candidates.filter((r) => fits(r, ctx.registry));
 
     let answer: Extract<CallResult, { ok: true }> | undefined;
     let chunks = 1;

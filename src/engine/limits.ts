@@ -49,6 +49,11 @@ export class RateLimiter {
     return Boolean(this.rpm || this.tpm);
   }
 
+  /** Whether acquire() needs the request's token count (only --tpm does). */
+  get countsTokens(): boolean {
+    return Boolean(this.tpm);
+  }
+
   /** Waits its turn (FIFO), then until both buckets allow the request. */
   acquire(tokens: number, signal: AbortSignal): Promise<void> {
     if (!this.active) return Promise.resolve();

@@ -45,12 +45,28 @@ export class JsonlFileSink implements ResultSink {
     return this.stream;
   }
 
+  private buffer: string[] = [];
+  private buffered = 0;
+
+  /** Lines are gathered and written 64 KB at a time: one write per line was a hot spot. */
   async write(record: OutputRecord): Promise<void> {
+    const line = JSON.stringify(record) + '\n';
+    this.buffer.push(line);
+    this.buffered += line.length;
+    if (this.buffered >= 64 * 1024) await this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    if (!this.buffer.length) return;
+    const chunk = this.buffer.join('');
+    this.buffer = [];
+    this.buffered = 0;
     const s = await this.open();
-    if (!s.write(JSON.stringify(record) + '\n')) await new Promise<void>((r) => s.once('drain', () => r()));
+    if (!s.write(chunk)) await new Promise<void>((r) => s.once('drain', () => r()));
   }
 
   async close(commit: boolean): Promise<void> {
+    await this.drain();
     const s = await this.open();
     await new Promise<void>((res, rej) => s.end((e?: Error | null) => (e ? rej(e) : res())));
     if (commit) await rename(this.tmp, this.path);

@@ -1,2 +1,2 @@
-export { compileRoutes, chooseRoute, shouldEscalate, parseEscalate, type CompiledRule, type RouteChoice, type RouteInput, type Escalation } from './rules.js';
+export { compileRoutes, chooseRoute, routesCountTokens, shouldEscalate, parseEscalate, type CompiledRule, type RouteChoice, type RouteInput, type Escalation } from './rules.js';
 export { splitIntoChunks, type Tokenizer } from './chunk.js';

@@ -108,3 +108,8 @@ function stripFence(s: string): string {
   const m = /^\s*```(?:json)?\s*\n([\s\S]*?)\n\s*```\s*$/.exec(s);
   return m ? m[1] : s;
 }
+
+/** Whether any rule tests a token count (otherwise documents need not be counted to route). */
+export function routesCountTokens(rules: readonly CompiledRule[]): boolean {
+  return rules.some((r) => r.rule.when?.minTokens !== undefined || r.rule.when?.maxTokens !== undefined);
+}
