@@ -39,7 +39,8 @@ interface Pending {
   counts: Map<Encoding, Promise<number>>;
 }
 
-const WINDOW = 512;
+/** Documents awaiting their counts; large enough that one huge file does not stall the pool. */
+const WINDOW = 4096;
 
 export async function estimate(opts: EstimateOptions): Promise<EstimateResult> {
   const models = opts.models.map((m) => opts.registry.get(m));
@@ -99,7 +100,9 @@ export async function estimate(opts: EstimateOptions): Promise<EstimateResult> {
       const messages = messagesFor(opts.prompt, doc, text);
       const counts = new Map<Encoding, Promise<number>>();
       for (const enc of encodings) counts.set(enc, counter.count(messages ?? text, enc));
-      const docTokens = prepared?.tokensAfter != null ? Promise.resolve(prepared.tokensAfter) : messages ? counter.count(text, primary) : counts.get(primary)!;
+      // The largest-documents list ranks by the request's tokens (the document plus a constant
+      // template): counting the document alone again would double the work.
+      const docTokens = prepared?.tokensAfter != null ? Promise.resolve(prepared.tokensAfter) : counts.get(primary)!;
       const saved = prepared?.tokensBefore != null && prepared.tokensAfter != null ? prepared.tokensBefore - prepared.tokensAfter : 0;
       window.push({ id: doc.id, saved, docTokens, counts });
       if (window.length >= WINDOW) await settle(window.shift()!);
