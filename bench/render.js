@@ -129,6 +129,19 @@ function engine(r) {
   return out;
 }
 
+function stores(r) {
+  const out = ['## Cache and ledger writes (issue 3)', ''];
+  if (!r) return [...out, 'Not run.', ''];
+  if (r.error) return [...out, failed(r)];
+  out.push(`bench/stores.js: ${int(r.N)} completions written through \`CompletionCache.put\` and \`Ledger.record\` (the calls the runner makes; both batch rows into one SQLite statement per batch) on real files, flushed; then the ${int(r.N)} keys read back through \`CompletionCache.get\` (${int(r.hits)} hits).`, '');
+  out.push(table(['what', 'time', 'per second'], [
+    ['write (cache + ledger)', s(r.writeMs), int(r.writesPerSec)],
+    ['read (cache)', s(r.readMs), int(r.readsPerSec)],
+  ]), '');
+  out.push(`Target ≥ 2,000 completions/s: ${verdict(r.met)} (${int(r.writesPerSec)}/s).`, '');
+  return out;
+}
+
 function compression(r) {
   const out = ['## Compression (issue 5)', ''];
   if (!r) return [...out, 'Not run.', ''];
@@ -162,6 +175,7 @@ export function render(r) {
     ...estimate(r.estimate),
     ...startup(r.startup),
     ...engine(r.engine),
+    ...stores(r.stores),
     ...compression(r.compression),
   ];
   return `${lines.filter((l) => l !== null).join('\n').replace(/\n{3,}/g, '\n\n').trim()}\n`;
@@ -188,6 +202,7 @@ function summary(r) {
     rows.push(['completions/s (warm run)', '≥ 2,000/s', int(g.warm.completionsPerSec.warmRun), g.warm.met.completionsPerSecWarm]);
     rows.push(['completions/s (cold, latency 0)', '≥ 2,000/s', int(g.warm.completionsPerSec.latency0Cold), g.warm.met.completionsPerSecCold]);
   }
+  if (r.stores && !r.stores.error) rows.push(['cache + ledger writes (direct)', '≥ 2,000/s', int(r.stores.writesPerSec), r.stores.met]);
   if (rows.length === 0) return [];
   return ['## Summary', '', table(['figure', 'target', 'measured', 'verdict'], rows.map(([a, b, c, d]) => [a, b, c, d ? 'met' : '**missed**'])), ''];
 }
