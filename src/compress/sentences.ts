@@ -100,6 +100,9 @@ function items(lines: readonly string[], start: number, end: number): Item[] {
   return out;
 }
 
+/** Code blocks up to this many lines are kept or dropped whole; longer ones line by line. */
+export const MAX_WHOLE_CODE_LINES = 20;
+
 export function atoms(text: string): Atom[] {
   const lines = toLines(text);
   const out: Atom[] = [];
@@ -107,7 +110,13 @@ export function atoms(text: string): Atom[] {
   const breakTo = (line: number): Break => (out.length === 0 ? 0 : line > lastLine ? 2 : 1);
   for (const block of scanBlocks(lines)) {
     if (block.code) {
-      out.push({ text: lines.slice(block.start, block.end).join('\n'), breakBefore: breakTo(block.start), kind: 'code' });
+      if (block.end - block.start <= MAX_WHOLE_CODE_LINES) {
+        out.push({ text: lines.slice(block.start, block.end).join('\n'), breakBefore: breakTo(block.start), kind: 'code' });
+      } else {
+        // A long block (often command output or data) would be all or nothing; line by line,
+        // its informative lines can be kept. Lines keep their indentation.
+        for (let l = block.start; l < block.end; l++) out.push({ text: lines[l], breakBefore: l === block.start ? breakTo(l) : 1, kind: 'code' });
+      }
       lastLine = block.end;
       continue;
     }

@@ -153,3 +153,25 @@ describe('extractive', () => {
     expect(calls.reduce((a, b) => a + b, 0)).toBeLessThan(5 * big.length);
   });
 });
+
+describe('long code blocks', () => {
+  const counter = { countTokens: (t: string) => t.split(/\s+/).filter(Boolean).length };
+  const block = ['```json', '{', ...Array.from({ length: 40 }, (_, i) => `  "field${i}": "value ${i}",`), '  "Owner": "Orion Billing 2024"', '}', '```'];
+  const doc = `# Output\n\nThe describe-instances call returns the data below.\n\n${block.join('\n')}\n`;
+
+  it('a block over MAX_WHOLE_CODE_LINES is split into line units; a short one stays whole', () => {
+    expect(atoms(doc).filter((a) => a.kind === 'code').length).toBe(block.length);
+    const short = '```sh\nnpm ci\nnpm test\n```';
+    expect(atoms(`Run:\n\n${short}\n`).filter((a) => a.kind === 'code').map((a) => a.text)).toEqual([short]);
+  });
+
+  it('keeps part of a long block instead of all or nothing, lines in their original order', () => {
+    const out = extractive(doc, 0.5, counter);
+    const kept = block.filter((l) => out.split('\n').includes(l));
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept.length).toBeLessThan(block.length);
+    expect(counter.countTokens(out)).toBeLessThanOrEqual(Math.ceil(counter.countTokens(doc) * 0.5));
+    const positions = kept.map((l) => out.indexOf(l));
+    expect(positions).toEqual([...positions].sort((a, b) => a - b));
+  });
+});
