@@ -1,8 +1,7 @@
 /**
  * The completion cache: keyv over SQLite. Only successful completions are stored, with their
  * usage, finish reason and time; never an error, never a secret. Writes are buffered and
- * flushed as one statement (every 100 ms or 256 entries, and on close) because a transaction
- * per completion caps a run at a few hundred completions a second.
+ * flushed as one statement (every 100 ms or 256 entries, and on close): see BatchWriter.
  */
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -10,6 +9,7 @@ import Keyv from 'keyv';
 import { LlmbatchError } from '../errors.js';
 import type { CompletionUsage } from '../providers/types.js';
 import { BatchingSqliteStore } from './sqlite-store.js';
+import { BatchWriter } from './batch-writer.js';
 
 export interface CachedCompletion {
   content: string;
@@ -48,16 +48,16 @@ export function corruptError(kind: 'cache' | 'ledger', path: string, e: unknown)
 }
 
 export class CompletionCache {
-  private pending: { key: string; value: CachedCompletion; ttl?: number }[] = [];
-  private timer: NodeJS.Timeout | null = null;
-  private flushing: Promise<void> = Promise.resolve();
+  private readonly writer: BatchWriter<{ key: string; value: CachedCompletion; ttl?: number }>;
 
   private constructor(
     readonly path: string,
     private readonly keyv: Keyv<CachedCompletion>,
     private readonly store: BatchingSqliteStore,
     private readonly ttlMs?: number,
-  ) {}
+  ) {
+    this.writer = new BatchWriter((rows) => this.keyv.setMany(rows), FLUSH_SIZE, FLUSH_MS);
+  }
 
   static async open(path: string, opts: { ttlMs?: number } = {}): Promise<CompletionCache> {
     if (/^rediss?:\/\//.test(path)) {
@@ -89,7 +89,7 @@ export class CompletionCache {
    * at once; one SQLite query each was a hot spot of a cold run).
    */
   get(key: string): Promise<CachedCompletion | undefined> {
-    const hit = this.pending.find((p) => p.key === key);
+    const hit = this.writer.rows.find((p) => p.key === key);
     if (hit) return Promise.resolve(hit.value);
     return new Promise((resolve, reject) => {
       const waiting = this.lookups.get(key);
@@ -126,18 +126,11 @@ export class CompletionCache {
 
   /** Buffered; durable after the next flush (≤ 100 ms) or close(). */
   put(key: string, value: CachedCompletion): void {
-    this.pending.push({ key, value, ttl: this.ttlMs });
-    if (this.pending.length >= FLUSH_SIZE) void this.flush();
-    else this.timer ??= setTimeout(() => void this.flush(), FLUSH_MS);
+    this.writer.push({ key, value, ttl: this.ttlMs });
   }
 
   flush(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    const batch = this.pending;
-    this.pending = [];
-    if (batch.length) this.flushing = this.flushing.then(() => this.keyv.setMany(batch).then(() => undefined));
-    return this.flushing;
+    return this.writer.flush();
   }
 
   async close(): Promise<void> {

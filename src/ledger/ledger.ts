@@ -5,6 +5,7 @@
  */
 import { LlmbatchError } from '../errors.js';
 import { corruptError, ensurePrivateFile } from '../cache/store.js';
+import { BatchWriter } from '../cache/batch-writer.js';
 import type { RunReport, UsageRecord } from '../report/types.js';
 import { MIGRATIONS } from './migrations.js';
 import { openDb, type Db } from './sqlite.js';
@@ -30,11 +31,13 @@ const FLUSH_SIZE = 500;
 export type RequestKind = 'main' | 'chunk' | 'reduce' | 'escalate' | 'condense' | 'fallback';
 
 export class Ledger {
-  private pending: unknown[][] = [];
-  private timer: NodeJS.Timeout | null = null;
-  private flushing: Promise<void> = Promise.resolve();
+  private readonly writer: BatchWriter<unknown[]>;
 
-  private constructor(readonly path: string, private readonly db: Db) {}
+  private constructor(readonly path: string, private readonly db: Db) {
+    const select = COLUMNS.map((_, i) => `json_extract(j.value, '$[${i}]')`).join(', ');
+    const sql = `INSERT INTO requests (${COLUMNS.join(', ')}) SELECT ${select} FROM json_each(?) AS j`;
+    this.writer = new BatchWriter((rows) => this.db.run(sql, JSON.stringify(rows)), FLUSH_SIZE, FLUSH_MS);
+  }
 
   static async open(path: string): Promise<Ledger> {
     try {
@@ -72,22 +75,11 @@ export class Ledger {
       status: r.status, error_code: r.error_code ?? null, doc_tokens_before: r.doc_tokens_before ?? null,
       doc_tokens_after: r.doc_tokens_after ?? null, created_at: new Date().toISOString(),
     };
-    this.pending.push(COLUMNS.map((c) => row[c]));
-    if (this.pending.length >= FLUSH_SIZE) void this.flush();
-    else this.timer ??= setTimeout(() => void this.flush(), FLUSH_MS);
+    this.writer.push(COLUMNS.map((c) => row[c]));
   }
 
   flush(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    const batch = this.pending;
-    this.pending = [];
-    if (batch.length) {
-      const select = COLUMNS.map((_, i) => `json_extract(j.value, '$[${i}]')`).join(', ');
-      const sql = `INSERT INTO requests (${COLUMNS.join(', ')}) SELECT ${select} FROM json_each(?) AS j`;
-      this.flushing = this.flushing.then(() => this.db.run(sql, JSON.stringify(batch)));
-    }
-    return this.flushing;
+    return this.writer.flush();
   }
 
   async finishRun(report: RunReport, status: 'done' | 'interrupted' | 'failed' | 'aborted'): Promise<void> {
