@@ -129,6 +129,16 @@ function engine(r) {
   return out;
 }
 
+function compareSection(r) {
+  const out = ['## Offline compare (issue 4)', ''];
+  if (!r) return [...out, 'Not run.', ''];
+  if (r.error) return [...out, failed(r)];
+  out.push(`bench/compare.js: \`llmbatch compare CORPUS -p summarize -p bullets -p extract-json --json\` (3 variants) against \`llmbatch estimate CORPUS -p summarize --json\`, over the same ${int(r.files)}-file, ${(r.bytes / MB).toFixed(1)} MB corpus, alternating rounds, medians. The summarize variant's input tokens equal estimate's: ${r.tokens.estimate === r.tokens.compareSummarize ? 'yes' : '**no**'} (${int(r.tokens.estimate)}).`, '');
+  out.push(table(['command', 'wall (median)'], [['estimate -p summarize', s(r.estimateMs)], ['compare, 3 prompts', s(r.compareMs)]]), '');
+  out.push(`Target "about the time of one estimate" (here: within 1.3×): ${verdict(r.met)} (${x2(r.ratio)}×).`, '');
+  return out;
+}
+
 function stores(r) {
   const out = ['## Cache and ledger writes (issue 3)', ''];
   if (!r) return [...out, 'Not run.', ''];
@@ -175,6 +185,7 @@ export function render(r) {
     ...estimate(r.estimate),
     ...startup(r.startup),
     ...engine(r.engine),
+    ...compareSection(r.compare),
     ...stores(r.stores),
     ...compression(r.compression),
   ];
@@ -202,6 +213,7 @@ function summary(r) {
     rows.push(['completions/s (warm run)', '≥ 2,000/s', int(g.warm.completionsPerSec.warmRun), g.warm.met.completionsPerSecWarm]);
     rows.push(['completions/s (cold, latency 0)', '≥ 2,000/s', int(g.warm.completionsPerSec.latency0Cold), g.warm.met.completionsPerSecCold]);
   }
+  if (r.compare && !r.compare.error) rows.push(['offline compare ×3 vs one estimate', '≈ 1× (≤ 1.3×)', `${x2(r.compare.ratio)}×`, r.compare.met]);
   if (r.stores && !r.stores.error) rows.push(['cache + ledger writes (direct)', '≥ 2,000/s', int(r.stores.writesPerSec), r.stores.met]);
   if (rows.length === 0) return [];
   return ['## Summary', '', table(['figure', 'target', 'measured', 'verdict'], rows.map(([a, b, c, d]) => [a, b, c, d ? 'met' : '**missed**'])), ''];

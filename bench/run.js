@@ -49,6 +49,7 @@ async function main() {
     startupCpuMs: results.startup?.versionCpuMs ?? null,
     nodeCpuMs: results.startup?.nodeCpuMs ?? null,
   }));
+  results.compare = await section('compare', async () => (await import('./compare.js')).benchCompare({ quick }));
   results.stores = await section('stores', async () => (await import('./stores.js')).benchStores({ quick }));
   results.compression = await section('compression', async () => {
     if (!existsSync(path.join(ROOT, 'bench/compression.js'))) return { skipped: 'bench/compression.js does not exist' };

@@ -58,7 +58,8 @@ interface Pending {
   befores: Promise<number>[];
 }
 
-const WINDOW = 512;
+/** Documents awaiting their counts; large enough that one huge file does not stall the pool. */
+const WINDOW = 4096;
 
 export interface VariantEstimates {
   documents: number;
