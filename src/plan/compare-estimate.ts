@@ -17,9 +17,13 @@ import type { CompareVariant } from '../report/types.js';
 import { TokenCounter, type CounterOptions } from '../tokens/index.js';
 import { DocumentCounts, overheadTable, type Counter } from './compare-count.js';
 import {
-  buildVariants, compressOffline, dependsOnEncoding, offlineNote, prepareBoilerplate, resolveBaseline,
+  buildVariants, compressOffline, dependsOnEncoding, offlineNote, prepareBoilerplate, resolveBaseline, ROUTED,
   type VariantInput, type VariantSpec,
 } from './compare-variants.js';
+import type { Document } from '../documents/types.js';
+import type { Encoding } from '../models/types.js';
+import { chooseRoute, routesCountTokens } from '../route/index.js';
+import { countTokens } from '../tokens/index.js';
 import { maxOutputFor } from './variant.js';
 
 export type { Counter } from './compare-count.js';
@@ -56,6 +60,8 @@ export async function prepareCompare(opts: CompareOptions): Promise<PreparedComp
 interface Pending {
   inputs: Promise<number>[];
   befores: Promise<number>[];
+  /** The model each variant's request goes to (differs per document for routed variants). */
+  models: string[];
 }
 
 /** Documents awaiting their counts; large enough that one huge file does not stall the pool. */
@@ -78,7 +84,7 @@ export async function estimateVariants(opts: CompareOptions, specs: VariantSpec[
   }
   const overhead = overheadTable();
   const plan = specs.map((v) => {
-    const lookup = opts.registry.get(v.model);
+    const lookup = opts.registry.get(v.defaultModel ?? v.model);
     const enc = lookup.info.encoding;
     return {
       v, lookup, enc,
@@ -88,7 +94,7 @@ export async function estimateVariants(opts: CompareOptions, specs: VariantSpec[
     };
   });
   const counter: Counter = opts.counter && 'count' in opts.counter ? opts.counter : new TokenCounter(opts.counter);
-  const totals = plan.map(() => ({ input: 0, before: 0, over: 0 }));
+  const totals = plan.map(() => ({ input: 0, before: 0, over: 0, byModel: new Map<string, { docs: number; input: number }>() }));
   const skipped: { path: string; reason: string }[] = [];
   let documents = 0;
   const window: Pending[] = [];
@@ -96,9 +102,12 @@ export async function estimateVariants(opts: CompareOptions, specs: VariantSpec[
   const settle = async (p: Pending) => {
     for (let i = 0; i < plan.length; i++) {
       const input = await p.inputs[i];
-      totals[i].input += input;
-      totals[i].before += await p.befores[i];
-      if (input + plan[i].maxOut > plan[i].lookup.info.context) totals[i].over++;
+      const t = totals[i];
+      t.input += input;
+      t.before += await p.befores[i];
+      const m = t.byModel.get(p.models[i]) ?? { docs: 0, input: 0 };
+      t.byModel.set(p.models[i], { docs: m.docs + 1, input: m.input + input });
+      if (input + plan[i].maxOut > opts.registry.get(p.models[i]).info.context) t.over++;
     }
   };
 
@@ -115,12 +124,16 @@ export async function estimateVariants(opts: CompareOptions, specs: VariantSpec[
       // Per document: compressed texts by setting; DocumentCounts shares the counting.
       const compressed = new Map<string, string>();
       const counts = new DocumentCounts(doc, counter, overhead);
-      const pending: Pending = { inputs: [], befores: [] };
+      const pending: Pending = { inputs: [], befores: [], models: [] };
       for (const k of plan) {
         let text = compressed.get(k.textKey);
         if (text === undefined) compressed.set(k.textKey, (text = compressOffline(doc.text, k.v.compress, k.enc)));
-        pending.befores.push(counts.request(k.v.prompt, k.promptId, doc.text, k.enc));
-        pending.inputs.push(counts.request(k.v.prompt, k.promptId, text, k.enc));
+        // A routed variant: this document's model is the one its rule picks (as run would send it).
+        const model = k.v.routes ? routeOf(k.v, doc, text, k.enc) : k.v.model;
+        const enc = k.v.routes ? opts.registry.get(model).info.encoding : k.enc;
+        pending.models.push(model);
+        pending.befores.push(counts.request(k.v.prompt, k.promptId, doc.text, enc));
+        pending.inputs.push(counts.request(k.v.prompt, k.promptId, text, enc));
       }
       window.push(pending);
       if (window.length >= WINDOW) await settle(window.shift()!);
@@ -137,16 +150,32 @@ export async function estimateVariants(opts: CompareOptions, specs: VariantSpec[
     if (!known) notes.push(`Model "${requested}" is not in the registry: its cost is unknown (?). Add it under "models:" in the config to price it.`);
     if (!info.exact) notes.push(`Token counts for ${requested} are estimates (${info.encoding}); its own tokenizer is not public.`);
     if (totals[i].over > 0) notes.push(`${k.v.name}: ${totals[i].over} document(s) exceed the ${info.context}-token context window with ${k.maxOut} max output tokens`);
-    const history = opts.outputHistory?.(k.v.prompt.name, requested) ?? opts.outputHistory?.(k.v.prompt.name, info.name) ?? null;
-    const perDoc = history ? Math.min(history.mean, k.maxOut) : k.maxOut * opts.fillRatio;
-    const output = Math.round(documents * perDoc);
+    // Per model the variant's documents went to (one model, or several for a routed variant).
+    let output = 0;
+    let cost: number | null = 0;
+    let high: number | null = 0;
+    let samples = 0;
+    let fromLedger = true;
+    for (const [model, m] of totals[i].byModel) {
+      const mi = opts.registry.get(model).info;
+      const maxOut = maxOutputFor(k.v.prompt, opts.maxOutputTokens, mi);
+      const history = opts.outputHistory?.(k.v.prompt.name, model) ?? opts.outputHistory?.(k.v.prompt.name, mi.name) ?? null;
+      const out = Math.round(m.docs * (history ? Math.min(history.mean, maxOut) : maxOut * opts.fillRatio));
+      output += out;
+      samples += history?.samples ?? 0;
+      fromLedger &&= history !== null;
+      const c = costOf(mi, { input_tokens: m.input, output_tokens: out });
+      const h = costOf(mi, { input_tokens: m.input, output_tokens: m.docs * maxOut });
+      cost = cost === null || c === null ? null : cost + c;
+      high = high === null || h === null ? null : high + h;
+    }
+    if (k.v.routes) notes.push(`${k.v.name}: each document priced on the model its route picks (${[...totals[i].byModel].map(([m, x]) => `${m} ${x.docs}`).join(', ')})`);
     const input = totals[i].input;
-    const cost = costOf(info, { input_tokens: input, output_tokens: output });
     return {
-      name: k.v.name, prompt: k.v.prompt.name, model: requested, compress: k.v.compress.label, documents,
+      name: k.v.name, prompt: k.v.prompt.name, model: k.v.routes ? ROUTED : requested, compress: k.v.compress.label, documents,
       input_tokens: input, input_tokens_before_compression: totals[i].before, output_tokens: output,
-      output_source: history ? 'ledger' : 'fill-ratio', output_samples: history?.samples ?? 0,
-      cost_usd: cost, cost_low: cost, cost_high: costOf(info, { input_tokens: input, output_tokens: documents * k.maxOut }),
+      output_source: fromLedger && totals[i].byModel.size > 0 ? 'ledger' : 'fill-ratio', output_samples: samples,
+      cost_usd: cost, cost_low: cost, cost_high: high,
       cost_per_1k_docs: cost == null || documents === 0 ? null : (cost / documents) * 1000,
       delta_tokens_pct: null, delta_cost_pct: null, latency_ms: null, similarity: null, similarity_worst: null,
       estimate_error_pct: null, failed: 0,
@@ -155,4 +184,10 @@ export async function estimateVariants(opts: CompareOptions, specs: VariantSpec[
   const llm = offlineNote(specs);
   if (llm) notes.push(llm);
   return { documents, skipped, variants, notes: [...new Set(notes)] };
+}
+
+/** The model a routed variant sends this document to (token conditions count the compressed text). */
+function routeOf(v: VariantSpec, doc: Document, text: string, enc: Encoding): string {
+  const tokens = routesCountTokens(v.routes!) ? countTokens(text, enc) : 0;
+  return chooseRoute(v.routes!, { tokens, path: doc.path, text, prompt: v.prompt.name }, v.defaultModel!).model;
 }

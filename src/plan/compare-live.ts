@@ -81,9 +81,10 @@ export async function compareLive(opts: CompareOptions & { run: LiveRunOptions }
     deps.onVariant?.({ name: spec.name, index, total: order.length });
     const isBase = spec === base;
     const sink = new CaptureSink(isBase ? baseOutputs : null, isBase ? null : baseOutputs);
-    const { info } = opts.registry.get(spec.model);
+    const model = spec.defaultModel ?? spec.model;
+    const { info } = opts.registry.get(model);
     const outcome = await runBatch({
-      ...opts.run, items: opts.items(), prompt: spec.prompt, model: spec.model, maxOutputTokens: opts.maxOutputTokens, budget,
+      ...opts.run, items: opts.items(), prompt: spec.prompt, model, routes: spec.routes, maxOutputTokens: opts.maxOutputTokens, budget,
       command: `${opts.run.command} [variant ${spec.name}]`, runId: newRunId(), transform: makeTransform(spec.compress, info.encoding),
     }, { ...deps, registry: opts.registry, sink });
     if (outcome.fatal) throw outcome.fatal;

@@ -19,6 +19,7 @@ import { variantName } from '../report/compare.js';
 import { countTokens } from '../tokens/index.js';
 import { makeTransform as makeRunTransform } from './compression.js';
 import type { TextTransform } from './text.js';
+import type { CompiledRule } from '../route/index.js';
 
 export interface CompressionSetting {
   /** Canonical label: 'none', 'whitespace+dedupe', 'extractive:0.5'. */
@@ -28,11 +29,18 @@ export interface CompressionSetting {
   boilerplate?: BoilerplateIndex;
 }
 
+/** The model name of a variant whose documents go where the routing rules send them. */
+export const ROUTED = 'routes';
+
 export interface VariantSpec {
   name: string;
   prompt: PromptTemplate;
+  /** A model name, or ROUTED. */
   model: string;
   compress: CompressionSetting;
+  /** ROUTED variants: the rules, and the model of last resort. */
+  routes?: CompiledRule[];
+  defaultModel?: string;
 }
 
 export interface VariantInput {
@@ -42,6 +50,8 @@ export interface VariantInput {
   compress: string[];
   /** No model was chosen: a prompt file's own `model` applies to its variants (as in `run`). */
   promptModels?: boolean;
+  /** Routing rules (--route or config): one more variant per prompt × compression, `prompt@routes`. */
+  routes?: CompiledRule[];
 }
 
 export function compressionSettings(list: readonly string[]): CompressionSetting[] {
@@ -62,7 +72,8 @@ export function buildVariants(input: VariantInput): VariantSpec[] {
   const seen = new Map<string, VariantSpec>();
   for (const prompt of input.prompts) {
     const models = input.promptModels && prompt.model ? [prompt.model] : input.models;
-    for (const model of [...new Set(models)]) {
+    const routed = input.routes?.length ? [ROUTED] : [];
+    for (const model of [...new Set(models), ...routed]) {
       for (const compress of settings) {
         const name = variantName(prompt.name, model, compress.label);
         const twin = seen.get(name);
@@ -71,7 +82,7 @@ export function buildVariants(input: VariantInput): VariantSpec[] {
           throw new LlmbatchError('usage', `Two prompts are both named "${prompt.name}", so their variants cannot be told apart`,
             'Rename one file, or give it a "name" in a .json/.yaml prompt file.');
         }
-        const v = { name, prompt, model, compress };
+        const v: VariantSpec = model === ROUTED ? { name, prompt, model, compress, routes: input.routes, defaultModel: models[0] } : { name, prompt, model, compress };
         seen.set(name, v);
         variants.push(v);
       }

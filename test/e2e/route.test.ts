@@ -127,4 +127,31 @@ describe('routing end to end', () => {
     expect(sum(lines.map((l) => l.usage.input_tokens))).toBe(billed('prompt_tokens'));
     expect(sum(lines.map((l) => l.usage.output_tokens))).toBe(billed('completion_tokens'));
   });
+
+  it('compare adds a routed variant, priced per document on the model its rule picks (offline and live)', async () => {
+    const routes = routeFile('routes:\n  - when: { maxTokens: 200 }\n    model: gpt-4.1-nano\n  - model: gpt-4.1\n');
+    const env = testEnv(fake.baseURL);
+    const dir = corpus();
+    const off = await runCli(['compare', dir, '-m', 'gpt-4.1-nano,gpt-4.1', '--route', routes, '--json'], { env });
+    expect(off.code).toBe(0);
+    const r = JSON.parse(off.stdout);
+    const by = Object.fromEntries(r.variants.map((v: any) => [v.name, v]));
+    expect(Object.keys(by)).toEqual(['summarize@gpt-4.1-nano', 'summarize@gpt-4.1', 'summarize@routes']);
+    // all three models share o200k_base: same input tokens; the routed cost lies between the two
+    expect(by['summarize@routes'].input_tokens).toBe(by['summarize@gpt-4.1'].input_tokens);
+    expect(by['summarize@routes'].cost_usd).toBeGreaterThan(by['summarize@gpt-4.1-nano'].cost_usd);
+    expect(by['summarize@routes'].cost_usd).toBeLessThan(by['summarize@gpt-4.1'].cost_usd);
+    const note = r.notes.find((n: string) => n.startsWith('summarize@routes: each document priced on the model its route picks'));
+    expect(note).toMatch(/gpt-4\.1-nano 4/);
+    expect(note).toMatch(/gpt-4\.1 3/);
+    expect(fake.stats.requests).toBe(0);
+
+    const live = await runCli(['compare', dir, '-m', 'gpt-4.1-nano', '--route', routes, '--live', '--json', '--no-cache'], { env });
+    expect(live.code).toBe(0);
+    // 7 documents for the nano variant, then 4 + 3 for the routed one
+    expect(fake.stats.byModel).toEqual({ 'gpt-4.1-nano': 11, 'gpt-4.1': 3 });
+    const lv = JSON.parse(live.stdout).variants.find((v: any) => v.name === 'summarize@routes');
+    expect(lv.documents).toBe(7);
+    expect(lv.similarity).not.toBeNull();
+  });
 });

@@ -13,6 +13,7 @@ import type { Cli } from '../context.js';
 import { bufferedStdin, interruptSignal } from './run-io.js';
 import { makeProvider, openStores, requireKey } from './services.js';
 import { inputOptions, setup, writeStdout } from './shared.js';
+import { compileRoutes } from '../../route/index.js';
 
 const FORMATS: readonly CompareFormat[] = ['table', 'json', 'md', 'csv', 'html'];
 
@@ -29,6 +30,7 @@ export default async function compareCommand(cmd: Command, inputs: string[]): Pr
   const base: CompareOptions = {
     items: () => readInputs(inputs, { ...inputOptions(settings), stdin }),
     prompts, models: settings.models, compress: settings.compress, promptModels: settings.modelIsDefault,
+    routes: settings.routes ? compileRoutes(settings.routes, settings.routeSource) : undefined,
     registry: new ModelRegistry(settings.modelOverrides), baseline: settings.baseline, maxOutputTokens: settings.maxOutputTokens,
     fillRatio: settings.fillRatio, gates: { maxCost: settings.maxCost, maxIncreasePct: settings.maxIncrease },
   };
