@@ -11,6 +11,7 @@
  *   sink. Nothing here prints; the CLI renders `onEvent`.
  */
 import PQueue from 'p-queue';
+import { setMaxListeners } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import type { CompletionCache } from '../cache/index.js';
 import type { InputItem } from '../documents/types.js';
@@ -87,6 +88,7 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
   await deps.ledger?.startRun(runId, opts.command, startedAt);
 
   const stop = new AbortController();
+  setMaxListeners(0, stop.signal); // every request in flight listens for the stop
   let stopping: 'signal' | 'budget' | 'fatal' | null = null;
   let fatal: LlmbatchError | undefined;
   const queue = new PQueue({ concurrency: opts.concurrency });
