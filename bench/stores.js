@@ -20,7 +20,7 @@ export async function benchStores({ quick = false } = {}) {
     const content = 'A summary of about the length a real one has. '.repeat(8);
     const t0 = performance.now();
     for (let i = 0; i < N; i++) {
-      cache.put(`v1:${String(i).padStart(64, '0')}`, { content, finish_reason: 'stop', usage, model: 'gpt-4o-mini', created_at: Date.now(), latency_ms: 200 });
+      cache.put(`v2:${String(i).padStart(64, '0')}`, { content, finish_reason: 'stop', usage, model: 'gpt-4o-mini', created_at: Date.now(), latency_ms: 200 });
       ledger.record('bench', { id: `docs/doc-${i}.md`, model: 'gpt-4o-mini', prompt: 'summarize', status: 'ok', cached: false, ...usage, cost_usd: 0.0002, saved_usd: 0, latency_ms: 200, attempts: 1, chunks: 1 });
       if (i % 200 === 199) await new Promise((r) => setImmediate(r)); // as a run does: other work between completions
     }
@@ -28,7 +28,7 @@ export async function benchStores({ quick = false } = {}) {
     await ledger.flush();
     const writeMs = performance.now() - t0;
     const t1 = performance.now();
-    const hits = await Promise.all(Array.from({ length: N }, (_, i) => cache.get(`v1:${String(i).padStart(64, '0')}`)));
+    const hits = await Promise.all(Array.from({ length: N }, (_, i) => cache.get(`v2:${String(i).padStart(64, '0')}`)));
     const readMs = performance.now() - t1;
     await cache.close();
     await ledger.close();

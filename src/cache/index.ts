@@ -1,2 +1,2 @@
-export { cacheKey, canonicalJson, CACHE_FORMAT } from './key.js';
+export { cacheKey, CACHE_FORMAT } from './key.js';
 export { CompletionCache, ensurePrivateFile, corruptError, type CachedCompletion, type CacheStats } from './store.js';

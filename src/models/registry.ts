@@ -72,7 +72,16 @@ export class ModelRegistry {
     for (const [name, override] of Object.entries(overrides)) this.#override(name, override);
   }
 
+  /** Lookups are pure (the registry does not change after construction): memoised per name. */
+  readonly #memo = new Map<string, ModelLookup>();
+
   get(name: string): ModelLookup {
+    let hit = this.#memo.get(name);
+    if (!hit) this.#memo.set(name, (hit = this.#lookup(name)));
+    return hit;
+  }
+
+  #lookup(name: string): ModelLookup {
     const requested = name;
     const trimmed = name.trim();
     const direct = this.#direct(trimmed);
@@ -114,6 +123,7 @@ export class ModelRegistry {
   }
 
   #index(): void {
+    this.#memo.clear();
     this.#prefixes = [...this.#entries.keys(), ...this.#aliases.keys()].sort((a, b) => b.length - a.length);
   }
 
