@@ -181,6 +181,7 @@ export function render(r) {
     `Machine: ${m.cores} cores (${m.cpu}), ${m.memGb} GB RAM, ${m.platform}, Node ${m.node}; run on ${m.date.slice(0, 16).replace('T', ' ')} UTC, load average (1/5/15 min) ${m.loadavg.join(' / ')} at the start${r.loadavgAtEnd ? ` and ${r.loadavgAtEnd.join(' / ')} at the end` : ''} (other engineers build and test on the same 2 cores); the whole run took ${Math.round(r.totalSeconds)} s. `
       + `Code measured: \`dist/\` built from commit ${m.git?.head ?? '?'}${m.git?.dirtySrcFiles ? ` plus uncommitted changes in ${m.git.dirtySrcFiles} src/ files (other engineers' work in progress)` : ''}.`,
     '',
+    ...(r.partialRerun ? [`Sections re-run later on their own (\`${r.partialRerun.sections.join('`, `')}\`) at ${r.partialRerun.at.slice(0, 16).replace('T', ' ')} UTC on \`dist/\` built from commit ${r.partialRerun.machine.git?.head ?? '?'}, load average ${r.partialRerun.machine.loadavg.join(' / ')}; the other sections are from the full run above.`, ''] : []),
     ...summary(r),
     ...estimate(r.estimate),
     ...startup(r.startup),
