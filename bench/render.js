@@ -133,7 +133,7 @@ function compareSection(r) {
   const out = ['## Offline compare (issue 4)', ''];
   if (!r) return [...out, 'Not run.', ''];
   if (r.error) return [...out, failed(r)];
-  out.push(`bench/compare.js: \`llmbatch compare CORPUS -p summarize -p bullets -p extract-json --json\` (3 variants) against \`llmbatch estimate CORPUS -p summarize --json\`, over the same ${int(r.files)}-file, ${(r.bytes / MB).toFixed(1)} MB corpus, alternating rounds, medians. The summarize variant's input tokens equal estimate's: ${r.tokens.estimate === r.tokens.compareSummarize ? 'yes' : '**no**'} (${int(r.tokens.estimate)}).`, '');
+  out.push(`bench/compare.js: \`llmbatch compare CORPUS --exclude manifest.json -p summarize -p bullets -p extract-json --json\` (3 variants) against \`llmbatch estimate CORPUS --exclude manifest.json -p summarize --json\`, over the same ${int(r.files)}-file, ${(r.bytes / MB).toFixed(1)} MB corpus, alternating rounds, medians. The summarize variant's input tokens equal estimate's: ${r.tokens.estimate === r.tokens.compareSummarize ? 'yes' : '**no**'} (${int(r.tokens.estimate)}).`, '');
   out.push(table(['command', 'wall (median)'], [['estimate -p summarize', s(r.estimateMs)], ['compare, 3 prompts', s(r.compareMs)]]), '');
   out.push(`Target "about the time of one estimate" (here: within 1.3×): ${verdict(r.met)} (${x2(r.ratio)}×).`, '');
   return out;
