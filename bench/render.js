@@ -95,7 +95,8 @@ function engine(r) {
   const t = r.throughput;
   out.push(`Loopback fake OpenAI server (test/support/fake-openai.js) in its own process, fixed latency L = ${t.latencyMs} ms; N = ${int(t.N)} documents (bench/corpus-many.js, 1–3 KB each) with the built-in summarize prompt; C = ${t.C}. `
     + `Ideal = ⌈N/C⌉ × L = ${s(t.idealMs)}. Each client runs in its own process, one after the other, against the same server. `
-    + '"Process" = spawn to exit (start-up and reading the files included: what a user waits for); "batch" = the sending phase only (llmbatch: its report\'s duration_ms).', '');
+    + '"Process" = spawn to exit (start-up and reading the files included: what a user waits for); "batch" = the sending phase only (llmbatch: its report\'s duration_ms; the peers read their files before it). '
+    + `Each client ran ${t.clients[0].rounds?.length ?? 1} time(s), alternating; the table shows each client's median run (all process walls: ${t.clients.map((c) => `${c.client.split(' ')[0]} ${(c.rounds ?? [c.wallMs]).map((w) => s(w)).join(', ')}`).join('; ')}).`, '');
   out.push(table(['client', 'process wall', 'efficiency', 'batch phase', 'batch efficiency', 'max in flight', 'done'], t.clients.map((c) => [
     c.client, c.ok ? s(c.wallMs) : `failed: ${c.error}`, x2(c.efficiency), s(c.batchMs), x2(c.batchEfficiency), int(c.server.maxInFlight),
     c.documents ? `${int(c.documents.done)}/${int(c.documents.total)}` : '—',
