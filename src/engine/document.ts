@@ -18,7 +18,8 @@ import { buildRequest, DocumentFailure, failureOf } from './build.js';
 import type { OutputRecord } from './outputs.js';
 import { Tally, type CallKind } from './tally.js';
 
-export { FatalProviderError } from './call.js';
+import { FatalProviderError } from './call.js';
+export { FatalProviderError };
 export { buildRequest } from './build.js';
 
 export interface DocumentContext extends CallContext {
@@ -61,7 +62,13 @@ export async function processDocument(doc: Document, ctx: DocumentContext): Prom
 
   let prepared: PreparedText | null = null;
   try {
-    prepared = ctx.transform ? await ctx.transform(doc, { condense }) : null;
+    try {
+      prepared = ctx.transform ? await ctx.transform(doc, { condense }) : null;
+    } catch (e) {
+      // A strategy that fails on one document fails that document, not the batch.
+      if (e instanceof DocumentFailure || e instanceof FatalProviderError) throw e;
+      throw new DocumentFailure(null, `compression failed: ${(e as Error).message ?? e}`, 'compress');
+    }
     const text = prepared?.text ?? doc.text;
     const encoding = ctx.registry.get(ctx.model).info.encoding;
     const tokens = () => prepared?.tokensAfter ?? (routesCountTokens(ctx.routes!) ? countTokens(text, encoding) : 0);

@@ -91,6 +91,7 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
   setMaxListeners(0, stop.signal); // every request in flight listens for the stop
   let stopping: 'signal' | 'budget' | 'fatal' | null = null;
   let fatal: LlmbatchError | undefined;
+  let runError: unknown;
   const queue = new PQueue({ concurrency: opts.concurrency });
   const aimd = new Aimd(opts.concurrency, (n) => {
     queue.concurrency = n;
@@ -181,7 +182,14 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
         try {
           await settle(doc.index, await processDocument(doc, ctx));
         } catch (e) {
-          if (!(e instanceof FatalProviderError)) throw e;
+          if (!(e instanceof FatalProviderError)) {
+            // Not a document's failure (those are records): a bug or a failing output/cache write.
+            // Stop the run and report it once, instead of an unhandled rejection.
+            runError ??= e;
+            halt('fatal');
+            stop.abort();
+            return;
+          }
           if (!fatal) {
             const err = e.error;
             const badModel = e.model;
@@ -197,6 +205,7 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
     }
     progress.inputDone = true;
     await queue.onIdle();
+    if (runError) throw runError;
   } finally {
     clearTimeout(graceTimer);
     opts.signal?.removeEventListener('abort', onSignal);

@@ -154,4 +154,23 @@ describe('runBatch', () => {
     expect(out.report.cost_usd).toBe(0);
     expect(out.report.saved_usd).toBeCloseTo(30 * 0.000027, 9);
   });
+
+  it('a compression step that throws on one document fails that document only', async () => {
+    const { provider } = fakeProvider();
+    const { s, records } = sink();
+    const transform = async (doc: { id: string; text: string }) => {
+      if (doc.id === 'd2.txt') throw new TypeError('boom in a strategy');
+      return { text: doc.text, tokensBefore: 1, tokensAfter: 1 };
+    };
+    const out = await runBatch(base({ items: docs(5), transform }), { provider, registry, cache: null, ledger: null, sink: s });
+    expect(out.status).toBe('done');
+    expect(out.report.documents).toMatchObject({ done: 4, failed: 1 });
+    expect(records.find((r) => r.id === 'd2.txt')!.error).toBe('compression failed: boom in a strategy');
+  });
+
+  it('a failing output write stops the run with that error instead of an unhandled rejection', async () => {
+    const { provider } = fakeProvider();
+    const failing: ResultSink = { async write() { throw new Error('ENOSPC: no space left on device'); }, async close() {} };
+    await expect(runBatch(base({ items: docs(20) }), { provider, registry, cache: null, ledger: null, sink: failing })).rejects.toThrow(/ENOSPC/);
+  });
 });
