@@ -40,6 +40,24 @@ export function ensurePrivateFile(path: string): void {
   else if ((statSync(path).mode & 0o077) !== 0) chmodSync(path, 0o600);
 }
 
+const isBusy = (e: unknown) => /SQLITE_BUSY|SQLITE_LOCKED/.test(String((e as { code?: string }).code ?? (e as Error)?.message ?? e));
+
+/**
+ * Opening a SQLite file another llmbatch process is opening at the same moment can meet a lock
+ * that the busy timeout does not cover (switching to WAL, creating tables): retry for a while.
+ */
+export async function retryBusy<T>(open: () => Promise<T>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (let delay = 25; ; delay = Math.min(delay * 2, 500)) {
+    try {
+      return await open();
+    } catch (e) {
+      if (!isBusy(e) || Date.now() > deadline) throw e;
+      await new Promise((r) => setTimeout(r, delay + Math.random() * delay));
+    }
+  }
+}
+
 export function corruptError(kind: 'cache' | 'ledger', path: string, e: unknown): LlmbatchError {
   const code = (e as { code?: string }).code ?? 'error';
   const what = kind === 'cache' ? 'it only holds cached answers, or run with --no-cache' : 'it only holds run history for reports';
@@ -68,12 +86,20 @@ export class CompletionCache {
     } catch (e) {
       throw new LlmbatchError('cache', `Cannot create the cache file ${path}: ${(e as NodeJS.ErrnoException).code ?? e}`, 'Pass --cache with a writable path, or --no-cache.');
     }
-    const store = new BatchingSqliteStore({ uri: `sqlite://${path}`, table: 'completions', busyTimeout: 10_000 });
-    store.on('error', () => {}); // surfaced through init() below
+    let store: BatchingSqliteStore;
     try {
-      await store.init();
+      store = await retryBusy(async () => {
+        const s = new BatchingSqliteStore({ uri: `sqlite://${path}`, table: 'completions', busyTimeout: 10_000 });
+        s.on('error', () => {}); // surfaced through init()
+        try {
+          await s.init();
+          return s;
+        } catch (e) {
+          await s.disconnect().catch(() => {});
+          throw e;
+        }
+      });
     } catch (e) {
-      await store.disconnect().catch(() => {});
       throw corruptError('cache', path, e);
     }
     const keyv = new Keyv<CachedCompletion>({ store, namespace: 'llmbatch', throwOnErrors: true });

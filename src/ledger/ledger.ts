@@ -4,7 +4,7 @@
  * and inserted as one statement per batch (json_each), like the cache.
  */
 import { LlmbatchError } from '../errors.js';
-import { corruptError, ensurePrivateFile } from '../cache/store.js';
+import { corruptError, ensurePrivateFile, retryBusy } from '../cache/store.js';
 import { BatchWriter } from '../cache/batch-writer.js';
 import type { RunReport, UsageRecord } from '../report/types.js';
 import { MIGRATIONS } from './migrations.js';
@@ -24,6 +24,27 @@ const COLUMNS = [
   'run_id', 'doc_id', 'prompt', 'model', 'kind', 'cached', 'input_tokens', 'output_tokens', 'cached_input_tokens',
   'cost_usd', 'saved_usd', 'latency_ms', 'attempts', 'chunks', 'status', 'error_code', 'doc_tokens_before', 'doc_tokens_after', 'created_at',
 ] as const;
+
+/**
+ * Each pending migration in its own IMMEDIATE transaction, re-checked inside it: two processes
+ * opening a new ledger at once must not both create the tables.
+ */
+async function migrate(db: Db): Promise<void> {
+  for (const m of MIGRATIONS) {
+    if ((await db.all('SELECT 1 FROM migrations WHERE name = ?', m.name)).length) continue;
+    await db.exec('BEGIN IMMEDIATE');
+    try {
+      if ((await db.all('SELECT 1 FROM migrations WHERE name = ?', m.name)).length === 0) {
+        await db.exec(m.sql);
+        await db.run('INSERT INTO migrations VALUES (?, ?)', m.name, new Date().toISOString());
+      }
+      await db.exec('COMMIT');
+    } catch (e) {
+      await db.exec('ROLLBACK').catch(() => {});
+      throw e;
+    }
+  }
+}
 
 const FLUSH_MS = 200;
 const FLUSH_SIZE = 500;
@@ -47,16 +68,19 @@ export class Ledger {
     }
     let db: Db | undefined;
     try {
-      db = await openDb(path);
-      await db.exec('PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;');
-      await db.exec('CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)');
-      const applied = new Set((await db.all<{ name: string }>('SELECT name FROM migrations')).map((r) => r.name));
-      for (const m of MIGRATIONS) {
-        if (applied.has(m.name)) continue;
-        await db.exec(`BEGIN IMMEDIATE; ${m.sql}; INSERT OR IGNORE INTO migrations VALUES ('${m.name}', '${new Date().toISOString()}'); COMMIT;`);
-      }
+      db = await retryBusy(async () => {
+        const d = await openDb(path);
+        try {
+          await d.exec('PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;');
+          await d.exec('CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)');
+          await migrate(d);
+          return d;
+        } catch (e) {
+          await d.close().catch(() => {});
+          throw e;
+        }
+      });
     } catch (e) {
-      await db?.close().catch(() => {});
       if (e instanceof LlmbatchError) throw e;
       throw corruptError('ledger', path, e);
     }

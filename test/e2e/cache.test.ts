@@ -60,7 +60,7 @@ describe('cache command', () => {
       runCli(['summarize', a, '--cache', cache, '-c', '16'], { env }),
       runCli(['summarize', b, '--cache', cache, '-c', '16'], { env }),
     ]);
-    expect([ra.code, rb.code]).toEqual([0, 0]);
+    expect([ra.code, rb.code], ra.stderr + rb.stderr).toEqual([0, 0]);
     const stats = await runCli(['cache', 'stats', '--cache', cache, '--json'], { env });
     expect(JSON.parse(stats.stdout).entries).toBe(80);
     fake.setOptions({ latencyMs: 0 });
