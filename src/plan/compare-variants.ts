@@ -7,17 +7,14 @@
  * boilerplate, so settings with `dedupe` get a BoilerplateIndex from one pre-pass over the
  * inputs (read only; nothing is tokenized) shared by every variant using that setting.
  */
-import {
-  boilerplateInput, BoilerplateIndex, compressSync, formatCompress, needsBoilerplate, parseCompress,
-  type CompressContext, type StrategySpec,
-} from '../compress/index.js';
+import { BoilerplateIndex, compressSync, formatCompress, parseCompress, type StrategySpec } from '../compress/index.js';
 import type { InputItem } from '../documents/types.js';
 import { LlmbatchError } from '../errors.js';
 import type { Encoding } from '../models/types.js';
 import type { PromptTemplate } from '../prompt/index.js';
 import { variantName } from '../report/compare.js';
 import { countTokens } from '../tokens/index.js';
-import { makeTransform as makeRunTransform } from './compression.js';
+import { buildBoilerplates, makeTransform as makeRunTransform } from './compression.js';
 import type { TextTransform } from './text.js';
 import type { CompiledRule } from '../route/index.js';
 
@@ -105,15 +102,8 @@ export const dependsOnEncoding = (s: CompressionSetting) => s.specs.some((x) => 
 
 /** One pass over the inputs to find cross-document boilerplate, for every setting with dedupe. */
 export async function prepareBoilerplate(settings: CompressionSetting[], items: AsyncIterable<InputItem>, encoding: Encoding): Promise<void> {
-  const todo = settings.filter((s) => needsBoilerplate(s.specs));
-  if (todo.length === 0) return;
-  for (const s of todo) s.boilerplate = new BoilerplateIndex();
-  const ctx: CompressContext = { countTokens: (t) => countTokens(t, encoding) };
-  for await (const item of items) {
-    if (item.kind !== 'document') continue;
-    for (const s of todo) s.boilerplate!.add(boilerplateInput(item.document.text, s.specs, ctx) ?? item.document.text);
-  }
-  for (const s of todo) s.boilerplate!.finalize();
+  const indexes = await buildBoilerplates(settings.map((s) => s.specs), items, encoding);
+  settings.forEach((s, i) => (s.boilerplate = indexes[i]));
 }
 
 /**

@@ -21,19 +21,25 @@ export function compressionPlan(list: string): CompressionPlan {
   return { specs, label: formatCompress(specs) };
 }
 
-/** The pre-pass over the batch for cross-document dedupe; undefined when no dedupe is asked. */
-export async function boilerplateFor(specs: StrategySpec[], items: AsyncIterable<InputItem>, encoding: Encoding): Promise<BoilerplateIndex | undefined> {
-  if (!needsBoilerplate(specs)) return undefined;
-  const index = new BoilerplateIndex();
+/**
+ * The pre-pass over the batch for cross-document dedupe: one read of the inputs builds an index
+ * for every spec list that has `dedupe` (undefined for the others).
+ */
+export async function buildBoilerplates(lists: readonly StrategySpec[][], items: AsyncIterable<InputItem>, encoding: Encoding): Promise<(BoilerplateIndex | undefined)[]> {
+  const indexes = lists.map((specs) => (needsBoilerplate(specs) ? new BoilerplateIndex() : undefined));
+  if (indexes.every((i) => i === undefined)) return indexes;
   const ctx = { countTokens: (t: string) => countTokens(t, encoding) };
-  let docs = 0;
   for await (const item of items) {
     if (item.kind !== 'document') continue;
-    docs++;
-    index.add(boilerplateInput(item.document.text, specs, ctx) ?? item.document.text);
+    lists.forEach((specs, i) => indexes[i]?.add(boilerplateInput(item.document.text, specs, ctx) ?? item.document.text));
   }
-  index.finalize(docs);
-  return index;
+  for (const index of indexes) index?.finalize();
+  return indexes;
+}
+
+/** The pre-pass for one compression setting; undefined when it has no dedupe. */
+export async function boilerplateFor(specs: StrategySpec[], items: AsyncIterable<InputItem>, encoding: Encoding): Promise<BoilerplateIndex | undefined> {
+  return (await buildBoilerplates([specs], items, encoding))[0];
 }
 
 export interface TransformOptions {
