@@ -11,7 +11,8 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { benchPath, buildCorpus, isMain, manifestIntact, replaceDir } from './corpus.js';
+import { benchPath, buildCorpus, isMain, manifestIntact, readManifest, replaceDir } from './corpus.js';
+import { prng } from '../test/support/fake-openai.js';
 
 const FORMAT = 1;
 const PER_FOLDER = 500;
@@ -21,17 +22,6 @@ const MAX_CHARS = 3072;
 const SEED = 20_000;
 const WRITE_BATCH = 64;
 
-/** mulberry32: a tiny seeded PRNG, enough for reproducible slice lengths. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** End of a slice: the first line break after `want`, else a space, else `want` itself. */
 function cutAt(text, start, want) {
@@ -81,14 +71,6 @@ function* slices(text, count) {
   }
 }
 
-async function readManifest(dir) {
-  try {
-    const m = JSON.parse(await fs.readFile(path.join(dir, 'manifest.json'), 'utf8'));
-    return m.format === FORMAT ? m : null;
-  } catch {
-    return null;
-  }
-}
 
 /**
  * Write `count` small files under `dir` (`000/00000.txt`…, 500 per folder). Returns

@@ -125,7 +125,8 @@ async function* candidates(source) {
   }
 }
 
-async function readManifest(dir) {
+/** A corpus folder's manifest, when it is there and of this format (shared with corpus-many.js). */
+export async function readManifest(dir) {
   try {
     const m = JSON.parse(await fs.readFile(path.join(dir, 'manifest.json'), 'utf8'));
     return m.format === FORMAT ? m : null;

@@ -45,7 +45,7 @@ const DEFAULTS = Object.freeze({
 // Deterministic pieces (exported so tests can compute expected numbers)
 
 /** mulberry32: tiny, fast, good enough to make injected failures reproducible. */
-function prng(seed) {
+export function prng(seed) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
