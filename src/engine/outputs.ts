@@ -32,6 +32,14 @@ export interface ResultSink {
 
 const tmpName = (path: string) => `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
 
+/** Write a whole file atomically: a temp file in the same folder, then rename. */
+export async function writeAtomic(path: string, data: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = tmpName(path);
+  await writeFile(tmp, data);
+  await rename(tmp, path);
+}
+
 export class JsonlFileSink implements ResultSink {
   private readonly tmp: string;
   private stream: Promise<WriteStream> | null = null;
@@ -96,10 +104,7 @@ export class FolderSink implements ResultSink {
     if (!target.startsWith(this.root + sep)) {
       throw new LlmbatchError('internal', `Refusing to write outside ${this.root}: ${record.id}`);
     }
-    await mkdir(dirname(target), { recursive: true });
-    const tmp = tmpName(target);
-    await writeFile(tmp, record.output.endsWith('\n') ? record.output : record.output + '\n');
-    await rename(tmp, target);
+    await writeAtomic(target, record.output.endsWith('\n') ? record.output : record.output + '\n');
   }
 
   async close(): Promise<void> {}

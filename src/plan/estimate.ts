@@ -129,7 +129,8 @@ export async function estimate(opts: EstimateOptions): Promise<EstimateResult> {
   return result;
 }
 
-function pushTop(list: { id: string; tokens: number }[], item: { id: string; tokens: number }, n: number): void {
+/** Keep `list` as the n largest by tokens, largest first. */
+export function pushTop(list: { id: string; tokens: number }[], item: { id: string; tokens: number }, n: number): void {
   if (n <= 0) return;
   if (list.length >= n && item.tokens <= list[list.length - 1].tokens) return;
   list.push(item);

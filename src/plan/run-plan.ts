@@ -15,6 +15,7 @@ import type { EstimateModel, EstimateResult } from '../report/types.js';
 import { chooseRoute, type CompiledRule } from '../route/index.js';
 import { countChat, countTokens } from '../tokens/index.js';
 import type { TextTransform } from './text.js';
+import { pushTop } from './estimate.js';
 
 export interface PlanOptions {
   items: AsyncIterable<InputItem>;
@@ -109,10 +110,7 @@ export async function planRun(opts: PlanOptions): Promise<RunPlan> {
     acc.maxOut += req.max_tokens * (chunks > 1 ? chunks + 1 : 1);
     acc.before += prepared?.tokensBefore !== undefined && prepared?.tokensBefore !== null ? tokens - docTokens + prepared.tokensBefore : tokens;
     if (chunks > 1) { acc.over++; if (acc.overIds.length < 20) acc.overIds.push(doc.id); }
-    if (plan.largest.length < 5 || tokens > plan.largest[plan.largest.length - 1].tokens) {
-      plan.largest.push({ id: doc.id, tokens });
-      plan.largest.sort((x, y) => y.tokens - x.tokens).splice(5);
-    }
+    pushTop(plan.largest, { id: doc.id, tokens }, 5);
   }
 
   let upper: number | null = 0;

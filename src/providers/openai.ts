@@ -8,7 +8,7 @@
 import { ChatOpenAICompletions } from '@langchain/openai';
 import type { BaseMessageLike } from '@langchain/core/messages';
 import { classifyError } from './classify.js';
-import type { CompletionRequest, CompletionResult, Provider } from './types.js';
+import { serverId, type CompletionRequest, type CompletionResult, type Provider } from './types.js';
 
 export interface OpenAIProviderOptions {
   baseUrl: string;
@@ -42,7 +42,7 @@ export function createOpenAIProvider(opts: OpenAIProviderOptions): Provider {
   };
 
   return {
-    id: new URL(opts.baseUrl).origin + new URL(opts.baseUrl).pathname.replace(/\/+$/, ''),
+    id: serverId(opts.baseUrl),
     async complete(req, { signal }) {
       const model = modelFor(req);
       try {

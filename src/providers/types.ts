@@ -55,3 +55,9 @@ export class ProviderError extends Error {
 }
 
 export const RETRYABLE: ReadonlySet<ProviderErrorKind> = new Set(['rate', 'server', 'network', 'timeout']);
+
+/** A server's identity in cache keys: origin + path of the base URL, without a trailing slash. */
+export function serverId(baseUrl: string): string {
+  const u = new URL(baseUrl);
+  return u.origin + u.pathname.replace(/\/+$/, '');
+}

@@ -1,5 +1,5 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { dirname, extname } from 'node:path';
+import { extname } from 'node:path';
+import { writeAtomic } from '../../engine/outputs.js';
 import type { RunReport } from '../../report/types.js';
 import { renderRunReport, type RunReportFormat } from '../render/run-report.js';
 import { LlmbatchError } from '../../errors.js';
@@ -10,8 +10,5 @@ const BY_EXT: Record<string, RunReportFormat> = { '.json': 'json', '.md': 'md', 
 export async function saveReport(path: string, report: RunReport): Promise<void> {
   const format = BY_EXT[extname(path).toLowerCase()];
   if (!format) throw new LlmbatchError('usage', `--report ${path}: unknown extension`, 'Use .json, .md, .csv or .html');
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, renderRunReport(report, format, { color: false }));
-  await rename(tmp, path);
+  await writeAtomic(path, renderRunReport(report, format, { color: false }));
 }

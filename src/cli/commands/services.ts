@@ -3,7 +3,7 @@ import { CompletionCache } from '../../cache/index.js';
 import type { Settings } from '../../config/index.js';
 import { LlmbatchError } from '../../errors.js';
 import { Ledger } from '../../ledger/index.js';
-import type { Provider } from '../../providers/types.js';
+import { serverId, type Provider } from '../../providers/types.js';
 
 export async function openStores(settings: Settings, opts: { ledger: boolean }): Promise<{ cache: CompletionCache | null; ledger: Ledger | null }> {
   const cache = settings.cache === false ? null : await CompletionCache.open(settings.cache, { ttlMs: settings.cacheTtlMs });
@@ -26,7 +26,7 @@ export function requireKey(settings: Settings): void {
 
 /** The provider; for a dry run, only its identity (cache keys need the server's origin). */
 export async function makeProvider(settings: Settings, dryRun: boolean): Promise<Provider> {
-  const id = new URL(settings.baseUrl).origin + new URL(settings.baseUrl).pathname.replace(/\/+$/, '');
+  const id = serverId(settings.baseUrl);
   if (dryRun) {
     return { id, complete: () => Promise.reject(new Error('dry run: nothing is sent')) };
   }
