@@ -57,3 +57,26 @@ export function makeTransform(opts: TransformOptions): TextTransform | undefined
     return { text, tokensBefore: count(doc.text), tokensAfter: count(text) };
   };
 }
+
+export interface PreparedCompression extends CompressionPlan {
+  /** What a run sends (llm steps through the engine's condense call). */
+  transform?: TextTransform;
+  /** What offline counts see: the same without llm steps, which need a model. */
+  offlineTransform?: TextTransform;
+  /** True when offline counts leave out an llm step (say so: they are an upper bound). */
+  offlineSkipsLlm: boolean;
+}
+
+/** One `--compress` setting made ready: parsed, its boilerplate pre-pass done, both transforms. */
+export async function prepareCompression(list: string, items: () => AsyncIterable<InputItem>, encoding: Encoding): Promise<PreparedCompression> {
+  const plan = compressionPlan(list);
+  const offline = plan.specs.filter((s) => s.name !== 'llm');
+  // boilerplateInput() already leaves llm steps out, so one index serves both transforms.
+  const boilerplate = await boilerplateFor(plan.specs, items(), encoding);
+  return {
+    ...plan,
+    transform: makeTransform({ specs: plan.specs, encoding, boilerplate }),
+    offlineTransform: makeTransform({ specs: offline, encoding, boilerplate }),
+    offlineSkipsLlm: offline.length < plan.specs.length,
+  };
+}

@@ -12,7 +12,7 @@ import { createProgress, type ProgressView } from '../render/progress.js';
 import type { Cli } from '../context.js';
 import { bufferedStdin, interruptSignal } from './run-io.js';
 import { makeProvider, openStores, requireKey } from './services.js';
-import { inputOptions, setup, writeStdout } from './shared.js';
+import { inputOptions, promptOptions, setup, writeStdout } from './shared.js';
 import { compileRoutes } from '../../route/index.js';
 
 const FORMATS: readonly CompareFormat[] = ['table', 'json', 'md', 'csv', 'html'];
@@ -24,8 +24,7 @@ export default async function compareCommand(cmd: Command, inputs: string[]): Pr
   if (settings.queue) throw new LlmbatchError('not-available', 'compare does not run on a queue (--queue)', 'Run compare without --queue.');
   const live = Boolean(flags.live) && !settings.dryRun;
   if (live) requireKey(settings);
-  const resolveOpts = { configPrompts: settings.configPrompts, cwd: settings.cwd, system: settings.system };
-  const prompts = (settings.prompts.length > 0 ? settings.prompts : ['summarize']).map((p) => resolvePrompt(p, resolveOpts));
+  const prompts = (settings.prompts.length > 0 ? settings.prompts : ['summarize']).map((p) => resolvePrompt(p, promptOptions(settings)));
   const stdin = await bufferedStdin(inputs);
   const base: CompareOptions = {
     items: () => readInputs(inputs, { ...inputOptions(settings), stdin }),

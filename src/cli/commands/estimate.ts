@@ -4,9 +4,9 @@ import { ModelRegistry } from '../../models/index.js';
 import { resolvePrompt } from '../../prompt/index.js';
 import { estimate } from '../../plan/estimate.js';
 import { renderEstimate } from '../render/estimate.js';
-import { inputOptions, setup, warn, writeStdout } from './shared.js';
+import { inputOptions, promptOptions, setup, warn, writeStdout } from './shared.js';
 import { LlmbatchError } from '../../errors.js';
-import { boilerplateFor, compressionPlan, makeTransform } from '../../plan/compression.js';
+import { prepareCompression } from '../../plan/compression.js';
 import { planRun } from '../../plan/run-plan.js';
 import { compileRoutes } from '../../route/index.js';
 import { renderRouting } from '../render/routing.js';
@@ -18,19 +18,18 @@ export default async function estimateCommand(cmd: Command, inputs: string[]): P
   const { cli, settings, flags } = setup(cmd);
   if (settings.prompts.length > 1) throw new LlmbatchError('usage', 'estimate takes one prompt', 'To compare prompts side by side, use: llmbatch compare … -p A -p B');
   const prompt = settings.prompts[0]
-    ? resolvePrompt(settings.prompts[0], { configPrompts: settings.configPrompts, cwd: settings.cwd, system: settings.system })
+    ? resolvePrompt(settings.prompts[0], promptOptions(settings))
     : null;
   const top = flags.top === undefined ? 5 : Number(flags.top);
   if (!Number.isInteger(top) || top < 0) throw new LlmbatchError('usage', `--top must be a whole number, got "${flags.top}"`);
   if (settings.compress.length > 1) throw new LlmbatchError('usage', 'estimate takes one --compress setting', 'To compare compression settings side by side, use: llmbatch compare … --compress none --compress whitespace,dedupe');
   const registry = new ModelRegistry(settings.modelOverrides);
-  const compression = compressionPlan(settings.compress[0] ?? 'none');
-  const offline = compression.specs.filter((s) => s.name !== 'llm');
-  if (offline.length < compression.specs.length) warn(cli, 'llm compression makes model calls: estimate counts the text before that step (an upper bound)');
   const stdin = await bufferedStdin(inputs);
   const items = () => readInputs(inputs, { ...inputOptions(settings), stdin });
   const encoding = registry.get(settings.models[0]).info.encoding;
-  const transform = makeTransform({ specs: offline, encoding, boilerplate: await boilerplateFor(offline, items(), encoding) });
+  const compression = await prepareCompression(settings.compress[0] ?? 'none', items, encoding);
+  if (compression.offlineSkipsLlm) warn(cli, 'llm compression makes model calls: estimate counts the text before that step (an upper bound)');
+  const transform = compression.offlineTransform;
   if (settings.routes) {
     // With routes, each document is priced on the model its rule picks (as run would send it).
     if (!prompt) throw new LlmbatchError('usage', 'estimate with routes needs a prompt (-p): routes may depend on it', 'e.g. llmbatch estimate docs/ -p summarize --route routes.yaml');

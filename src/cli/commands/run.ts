@@ -9,11 +9,11 @@ import { runBatch } from '../../engine/runner.js';
 import { renderEstimate } from '../render/estimate.js';
 import { renderRunReport } from '../render/run-report.js';
 import { createProgress } from '../render/progress.js';
-import { inputOptions, setup, warn, writeStdout } from './shared.js';
+import { inputOptions, promptOptions, setup, warn, writeStdout } from './shared.js';
 import { bufferedStdin, interruptSignal, sinkFor } from './run-io.js';
 import { saveReport } from './report-file.js';
 import { formatUsd } from '../render/format.js';
-import { boilerplateFor, compressionPlan, makeTransform } from '../../plan/compression.js';
+import { prepareCompression } from '../../plan/compression.js';
 import { compileRoutes } from '../../route/index.js';
 import { renderRouting } from '../render/routing.js';
 
@@ -25,7 +25,7 @@ export default async function runCommand(cmd: Command, inputs: string[]): Promis
   const promptSpec = settings.prompts[0] ?? (isSummarize ? 'summarize' : undefined);
   if (!promptSpec) throw new LlmbatchError('usage', 'run needs a prompt: -p NAME|FILE', 'Built-ins: summarize, bullets, extract-json. Or use: llmbatch summarize <inputs…>');
   if (settings.prompts.length > 1) throw new LlmbatchError('usage', 'run takes one prompt', 'To compare prompts, use: llmbatch compare … -p A -p B');
-  const prompt = resolvePrompt(promptSpec, { configPrompts: settings.configPrompts, cwd: settings.cwd, system: settings.system });
+  const prompt = resolvePrompt(promptSpec, promptOptions(settings));
   if (settings.models.length > 1) throw new LlmbatchError('usage', 'run takes one model', 'Use --route to send documents to several models, or compare -m A,B.');
   const model = settings.modelIsDefault && prompt.model ? prompt.model : settings.models[0];
   const registry = new ModelRegistry(settings.modelOverrides);
@@ -36,21 +36,16 @@ export default async function runCommand(cmd: Command, inputs: string[]): Promis
   const stdin = await bufferedStdin(inputs);
   const items = () => readInputs(inputs, { ...inputOptions(settings), stdin });
   if (settings.compress.length > 1) throw new LlmbatchError('usage', 'run takes one --compress setting', 'Give one comma list (e.g. --compress whitespace,dedupe); to compare settings, use compare.');
-  const compression = compressionPlan(settings.compress[0] ?? 'none');
-  const encoding = lookup.info.encoding;
-  const boilerplate = await boilerplateFor(compression.specs, items(), encoding);
-  const transform = makeTransform({ specs: compression.specs, encoding, boilerplate });
-  const offlineSpecs = compression.specs.filter((s) => s.name !== 'llm');
-  if (offlineSpecs.length < compression.specs.length && (settings.dryRun || settings.budget !== undefined)) {
+  const compression = await prepareCompression(settings.compress[0] ?? 'none', items, lookup.info.encoding);
+  if (compression.offlineSkipsLlm && (settings.dryRun || settings.budget !== undefined)) {
     warn(cli, 'llm compression makes model calls, so the estimate counts the text before that step (an upper bound)');
   }
-  const planTransform = makeTransform({ specs: offlineSpecs, encoding, boilerplate });
   const routes = settings.routes ? compileRoutes(settings.routes, settings.routeSource) : undefined;
   const { cache, ledger } = await openStores(settings, { ledger: !settings.dryRun });
   const provider = await makeProvider(settings, settings.dryRun);
   try {
     if (settings.dryRun || settings.budget !== undefined) {
-      const plan = await planRun({ items: items(), prompt, model, temperature: settings.temperature, maxOutputTokens: settings.maxOutputTokens, fillRatio: settings.fillRatio, registry, cache, server: provider.id, transform: planTransform, routes, compressLabel: compression.label });
+      const plan = await planRun({ items: items(), prompt, model, temperature: settings.temperature, maxOutputTokens: settings.maxOutputTokens, fillRatio: settings.fillRatio, registry, cache, server: provider.id, transform: compression.offlineTransform, routes, compressLabel: compression.label });
       if (settings.dryRun) {
         for (const s of plan.skipped) warn(cli, `skipped ${s.path}: ${s.reason}`);
         const fmt = (settings.format ?? 'table') as 'table' | 'json' | 'md' | 'csv';
@@ -78,7 +73,7 @@ export default async function runCommand(cmd: Command, inputs: string[]): Promis
           items: items(), prompt, model, temperature: settings.temperature, maxOutputTokens: settings.maxOutputTokens,
           concurrency: settings.concurrency, rpm: settings.rpm, tpm: settings.tpm, retries: settings.retries,
           timeoutMs: settings.timeoutMs, graceMs: settings.graceMs, budget: settings.budget, signal: interrupt.signal,
-          secrets: cli.secrets, command: commandLine(), transform, routes,
+          secrets: cli.secrets, command: commandLine(), transform: compression.transform, routes,
         },
         {
           provider, registry, cache, ledger, sink,

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { resolveSettings, type Settings } from '../../config/index.js';
 import { makeCli, rememberSecrets, type Cli } from '../context.js';
 import type { InputOptions } from '../../documents/types.js';
+import type { ResolvePromptOptions } from '../../prompt/index.js';
 
 export interface Setup {
   cli: Cli;
@@ -27,6 +28,11 @@ export function inputOptions(settings: Settings): InputOptions {
     cwd: settings.cwd,
     stdin: process.stdin,
   };
+}
+
+/** How -p is resolved: config prompts, built-ins, files relative to the working folder, --system. */
+export function promptOptions(settings: Settings): ResolvePromptOptions {
+  return { configPrompts: settings.configPrompts, cwd: settings.cwd, system: settings.system };
 }
 
 /** Warnings go to stderr unless --quiet. */
