@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from './yaml.js';
 import { LlmbatchError } from '../errors.js';
 import type { ConfigPrompt } from '../prompt/load.js';
 import { configSchema, describeIssue, routesSchema, type ConfigFile, type ModelOverride, type RouteRule } from './schema.js';

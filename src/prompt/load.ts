@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from '../config/yaml.js';
 import { z } from 'zod';
 import { LlmbatchError } from '../errors.js';
 import { BUILTIN_PROMPTS } from './builtin.js';

@@ -3,11 +3,17 @@
  * compatible server works through the base URL (Ollama, vLLM, llama.cpp, LM Studio, LiteLLM,
  * OpenRouter). LangChain's own retries are off (maxRetries 0): llmbatch's runner owns the
  * retry policy, and must see every 429 to lower concurrency.
+ *
+ * A request goes through the model's `completionWithRetry` with the parameters LangChain itself
+ * computes for the model (`invocationParams`), and the answer and usage are read from the wire
+ * reply. This skips the Runnable layer of `invoke` (callbacks, tracing, message objects), which
+ * llmbatch does not use and which cost about 0.2 ms of CPU per request (BENCHMARKS.md, "Client
+ * overhead"). Under the OpenAI client, the transport is node:http (transport.ts).
  * The module is imported only when a request is about to be sent.
  */
-import { ChatOpenAICompletions } from '@langchain/openai';
-import type { BaseMessageLike } from '@langchain/core/messages';
+import { ChatOpenAICompletions } from './langchain.js';
 import { classifyError } from './classify.js';
+import { createTransport } from './transport.js';
 import { serverId, type CompletionRequest, type CompletionResult, type Provider } from './types.js';
 
 export interface OpenAIProviderOptions {
@@ -17,18 +23,25 @@ export interface OpenAIProviderOptions {
   timeoutMs: number;
 }
 
-export function createOpenAIProvider(opts: OpenAIProviderOptions): Provider {
-  const models = new Map<string, ChatOpenAICompletions>();
-  const secrets = opts.apiKey ? [opts.apiKey] : [];
+interface Shape {
+  model: ChatOpenAICompletions;
+  params: Omit<ReturnType<ChatOpenAICompletions['invocationParams']>, 'stream'> & { stream: false };
+}
 
-  const modelFor = (req: CompletionRequest): ChatOpenAICompletions => {
+export function createOpenAIProvider(opts: OpenAIProviderOptions): Provider {
+  const shapes = new Map<string, Shape>();
+  const secrets = opts.apiKey ? [opts.apiKey] : [];
+  const fetch = createTransport();
+
+  /** One LangChain model per request shape, with the wire parameters it sends for that shape. */
+  const modelFor = (req: CompletionRequest): Shape => {
     const key = `${req.model}\0${req.temperature ?? ''}\0${req.max_tokens}\0${req.response_format ?? ''}`;
-    let m = models.get(key);
-    if (!m) {
-      m = new ChatOpenAICompletions({
+    let shape = shapes.get(key);
+    if (!shape) {
+      const model = new ChatOpenAICompletions({
         model: req.model,
         apiKey: opts.apiKey ?? 'not-needed',
-        configuration: { baseURL: opts.baseUrl },
+        configuration: { baseURL: opts.baseUrl, fetch },
         maxRetries: 0,
         temperature: req.temperature,
         maxTokens: req.max_tokens,
@@ -36,25 +49,27 @@ export function createOpenAIProvider(opts: OpenAIProviderOptions): Provider {
         streamUsage: false,
         modelKwargs: req.response_format === 'json' ? { response_format: { type: 'json_object' } } : undefined,
       });
-      models.set(key, m);
+      // LangChain's own parameters for this model (max_tokens, or max_completion_tokens for
+      // reasoning models; temperature; response_format), computed once, not per request.
+      shape = { model, params: { ...model.invocationParams({}), stream: false } };
+      shapes.set(key, shape);
     }
-    return m;
+    return shape;
   };
 
   return {
     id: serverId(opts.baseUrl),
     async complete(req, { signal }) {
-      const model = modelFor(req);
+      const { model, params } = modelFor(req);
       try {
-        const msg = await model.invoke(req.messages.map((m) => [m.role, m.content] as BaseMessageLike), { signal });
-        const usage = msg.usage_metadata;
-        const meta = msg.response_metadata as { finish_reason?: string };
-        const content = typeof msg.content === 'string' ? msg.content : msg.content.map((c) => ('text' in c ? c.text : '')).join('');
+        const data = await model.completionWithRetry({ ...params, messages: req.messages }, { signal });
+        const choice = data.choices?.[0];
+        const usage = data.usage;
         const result: CompletionResult = {
-          content,
-          finish_reason: meta?.finish_reason ?? null,
+          content: choice?.message?.content ?? '',
+          finish_reason: choice?.finish_reason ?? null,
           usage: usage
-            ? { input_tokens: usage.input_tokens, output_tokens: usage.output_tokens, cached_input_tokens: usage.input_token_details?.cache_read ?? 0 }
+            ? { input_tokens: usage.prompt_tokens ?? 0, output_tokens: usage.completion_tokens ?? 0, cached_input_tokens: usage.prompt_tokens_details?.cached_tokens ?? 0 }
             : null,
         };
         return result;

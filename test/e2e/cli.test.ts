@@ -1,11 +1,13 @@
 /**
  * The built CLI, spawned (run `npx tsc -p tsconfig.json` first): exit codes, help and version,
- * `estimate` (SPEC §11, JSON shape §15) and `models`, offline. No model server is needed.
+ * `estimate` (SPEC §11, JSON shape §15) and `models`, offline; one module-loading test uses the
+ * loopback server.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FIXTURES, ROOT, TEST_KEY, runCli, tempDir, testEnv, type CliResult } from '../support/cli.js';
+import { FIXTURES, ROOT, TEST_KEY, makeDocs, runCli, tempDir, testEnv, type CliResult } from '../support/cli.js';
+import { startFakeOpenAI } from '../support/fake-openai.js';
 import { countChat, countTokens } from '../../src/tokens/index.js';
 import { BUILTIN_PROMPTS } from '../../src/prompt/index.js';
 import { ModelRegistry } from '../../src/models/index.js';
@@ -130,7 +132,8 @@ register('./hook.mjs', import.meta.url, { data: { log: process.env.TRACE_LOG } }
     return { res, loaded: readFileSync(log, 'utf8').split('\n').filter(Boolean) };
   }
 
-  const HEAVY = ['@langchain', 'langsmith', 'tiktoken', 'sqlite3', '@keyv', '/openai/', 'bullmq', 'ioredis', 'prom-client', 'cli-progress'];
+  // dist/providers/langchain.js is the build's single-file bundle of @langchain/openai and openai.
+  const HEAVY = ['@langchain', 'langsmith', 'tiktoken', 'sqlite3', '@keyv', '/openai/', 'dist/providers/langchain', 'bullmq', 'ioredis', 'prom-client', 'cli-progress', '/yaml/'];
 
   it('the trace works: estimate loads tiktoken, and the CLI entry point is seen', async () => {
     const { res, loaded } = await loadedBy(['estimate', join(FIXTURES, 'docs/faq-short.txt')]);
@@ -145,6 +148,31 @@ register('./hook.mjs', import.meta.url, { data: { log: process.env.TRACE_LOG } }
     expect(res.code).toBe(0);
     expect(loaded.some((l) => l.includes('dist/cli/main.js'))).toBe(true);
     for (const heavy of HEAVY) expect(loaded.filter((l) => l.includes(heavy))).toEqual([]);
+  });
+
+  it('a fully cached re-run never loads the HTTP client; the cold run does (so the check can fail)', async () => {
+    const fake = await startFakeOpenAI({ apiKey: TEST_KEY });
+    try {
+      const docs = makeDocs(5);
+      const state = testEnv(fake.baseURL);
+      const trace = async (args: string[]) => {
+        const log = join(dir, `warm-${Math.random().toString(36).slice(2)}.log`);
+        writeFileSync(log, '');
+        const res = await runCli(args, { env: { ...state, TRACE_LOG: log, NODE_OPTIONS: `--require ${join(dir, 'trace.cjs')} --import ${join(dir, 'register.mjs')}` } });
+        return { res, loaded: readFileSync(log, 'utf8').split('\n').filter(Boolean) };
+      };
+      const cold = await trace(['summarize', docs, '-o', join(tempDir(), 'a.jsonl')]);
+      expect(cold.res.code).toBe(0);
+      expect(fake.stats.requests).toBe(5);
+      expect(cold.loaded.filter((l) => l.includes('dist/providers/langchain.js'))).not.toEqual([]);
+      fake.reset();
+      const warm = await trace(['summarize', docs, '-o', join(tempDir(), 'b.jsonl')]);
+      expect(warm.res.code).toBe(0);
+      expect(fake.stats.requests).toBe(0);
+      expect(warm.loaded.filter((l) => l.includes('dist/providers/langchain') || l.includes('dist/providers/openai') || l.includes('@langchain') || l.includes('/openai/'))).toEqual([]);
+    } finally {
+      await fake.close();
+    }
   });
 });
 

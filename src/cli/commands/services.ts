@@ -30,6 +30,16 @@ export async function makeProvider(settings: Settings, dryRun: boolean): Promise
   if (dryRun) {
     return { id, complete: () => Promise.reject(new Error('dry run: nothing is sent')) };
   }
-  const { createOpenAIProvider } = await import('../../providers/openai.js');
-  return createOpenAIProvider({ baseUrl: settings.baseUrl, apiKey: settings.apiKey, timeoutMs: settings.timeoutMs });
+  // The HTTP client (LangChain, the OpenAI SDK) is loaded on the first request, not before:
+  // a fully cached re-run never loads it, and a cold run reads and looks up its first documents
+  // while it loads.
+  let loaded: Promise<Provider> | undefined;
+  return {
+    id,
+    complete(req, opts) {
+      loaded ??= import('../../providers/openai.js').then(({ createOpenAIProvider }) =>
+        createOpenAIProvider({ baseUrl: settings.baseUrl, apiKey: settings.apiKey, timeoutMs: settings.timeoutMs }));
+      return loaded.then((p) => p.complete(req, opts));
+    },
+  };
 }
