@@ -72,6 +72,56 @@ export class RateLimiter {
   }
 }
 
+/**
+ * Requests in flight to the server: at most `limit` (-c, lowered and raised by AIMD). A slot is
+ * held only while a request is on the wire (not while a document is read, looked up in the
+ * cache or backing off), so documents that come from the cache never wait for one. After
+ * close() (the run stops dispatching: Ctrl-C, budget, fatal error) no slot is given out again.
+ */
+export class Slots {
+  active = 0;
+  private readonly waiters: ((granted: boolean) => void)[] = [];
+  private closed = false;
+
+  constructor(private limitValue: number) {}
+
+  get limit(): number {
+    return this.limitValue;
+  }
+
+  set limit(n: number) {
+    this.limitValue = n;
+    this.pump();
+  }
+
+  /** Resolves true with a slot held (release() it), or false once dispatching has stopped. */
+  acquire(): Promise<boolean> {
+    if (this.closed) return Promise.resolve(false);
+    if (this.active < this.limitValue && this.waiters.length === 0) {
+      this.active++;
+      return Promise.resolve(true);
+    }
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  release(): void {
+    this.active--;
+    this.pump();
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const w of this.waiters.splice(0)) w(false);
+  }
+
+  private pump(): void {
+    while (!this.closed && this.active < this.limitValue && this.waiters.length > 0) {
+      this.active++;
+      this.waiters.shift()!(true);
+    }
+  }
+}
+
 export class Aimd {
   private successes = 0;
   private lastCut = 0;

@@ -6,11 +6,13 @@
  */
 import { classifyError } from '../providers/classify.js';
 import { ProviderError, RETRYABLE, type CompletionRequest, type CompletionResult, type Provider } from '../providers/types.js';
-import { backoffMs, sleep, type Aimd, type RateLimiter } from './limits.js';
+import { backoffMs, sleep, type Aimd, type RateLimiter, type Slots } from './limits.js';
 
 export interface AttemptContext {
   provider: Provider;
   limiter: RateLimiter;
+  /** Requests in flight at most (-c); absent: no bound here (callers bound themselves). */
+  slots?: Slots;
   aimd?: Aimd;
   retries: number;
   timeoutMs: number;
@@ -52,35 +54,42 @@ function onStop(stop: AbortSignal, ctrl: AbortController): () => void {
 }
 
 export async function executeRequest(req: CompletionRequest, rateTokens: number, ctx: AttemptContext): Promise<RequestOutcome> {
+  const stopped = (attempts: number) => new RequestFailure(new ProviderError('aborted', 'run stopped'), attempts);
   for (let attempt = 1; ; attempt++) {
-    await ctx.limiter.acquire(rateTokens, ctx.signal);
-    if (ctx.signal.aborted) throw new RequestFailure(new ProviderError('aborted', 'run stopped'), attempt - 1);
-    // One controller per attempt, aborted by the run's signal or by the timer. (AbortSignal.any
-    // and AbortSignal.timeout do the same, at several times the cost per request.)
-    const attemptCtrl = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      attemptCtrl.abort();
-    }, ctx.timeoutMs);
-    const unregister = onStop(ctx.signal, attemptCtrl);
-    const started = performance.now();
+    if (ctx.slots && !(await ctx.slots.acquire())) throw stopped(attempt - 1);
+    let delayMs: number;
     try {
-      const result = await ctx.provider.complete(req, { signal: attemptCtrl.signal });
-      ctx.aimd?.onSuccess();
-      return { result, attempts: attempt, latencyMs: performance.now() - started };
-    } catch (e) {
-      let error = e instanceof ProviderError ? e : classifyError(e, ctx.secrets, timedOut, ctx.signal.aborted);
-      if (ctx.signal.aborted) error = new ProviderError('aborted', 'run stopped');
-      else if (timedOut && error.kind !== 'timeout') error = new ProviderError('timeout', `no reply within ${Math.round(ctx.timeoutMs / 1000)} s`);
-      if (error.kind === 'rate') ctx.aimd?.onRateLimited();
-      if (!RETRYABLE.has(error.kind) || attempt > ctx.retries) throw new RequestFailure(error, attempt);
-      const delayMs = backoffMs(attempt, error.retryAfterMs, ctx.random);
-      ctx.onRetry?.({ attempt, error, delayMs });
-      await sleep(delayMs, ctx.signal);
+      await ctx.limiter.acquire(rateTokens, ctx.signal);
+      if (ctx.signal.aborted) throw stopped(attempt - 1);
+      // One controller per attempt, aborted by the run's signal or by the timer. (AbortSignal.any
+      // and AbortSignal.timeout do the same, at several times the cost per request.)
+      const attemptCtrl = new AbortController();
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        attemptCtrl.abort();
+      }, ctx.timeoutMs);
+      const unregister = onStop(ctx.signal, attemptCtrl);
+      const started = performance.now();
+      try {
+        const result = await ctx.provider.complete(req, { signal: attemptCtrl.signal });
+        ctx.aimd?.onSuccess();
+        return { result, attempts: attempt, latencyMs: performance.now() - started };
+      } catch (e) {
+        let error = e instanceof ProviderError ? e : classifyError(e, ctx.secrets, timedOut, ctx.signal.aborted);
+        if (ctx.signal.aborted) error = new ProviderError('aborted', 'run stopped');
+        else if (timedOut && error.kind !== 'timeout') error = new ProviderError('timeout', `no reply within ${Math.round(ctx.timeoutMs / 1000)} s`);
+        if (error.kind === 'rate') ctx.aimd?.onRateLimited();
+        if (!RETRYABLE.has(error.kind) || attempt > ctx.retries) throw new RequestFailure(error, attempt);
+        delayMs = backoffMs(attempt, error.retryAfterMs, ctx.random);
+        ctx.onRetry?.({ attempt, error, delayMs });
+      } finally {
+        clearTimeout(timer);
+        unregister();
+      }
     } finally {
-      clearTimeout(timer);
-      unregister();
+      ctx.slots?.release(); // not held while backing off: other documents may use it meanwhile
     }
+    await sleep(delayMs, ctx.signal);
   }
 }

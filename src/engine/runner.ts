@@ -1,8 +1,10 @@
 /**
  * The batch runner (SPEC §7). Design notes:
- * - Documents stream from an async iterator into a p-queue of `concurrency` slots; the feeder
- *   waits while the queue holds `concurrency` waiting tasks (backpressure), so memory stays
- *   flat however many documents there are. Results are written in input order (InOrder); the
+ * - Documents stream from an async iterator into a p-queue (max(-c, 256) documents in
+ *   progress); the feeder waits while as many more wait (backpressure), so memory stays flat
+ *   however many documents there are. Requests in flight are bounded by `concurrency` slots
+ *   (Slots, held only while a request is on the wire; AIMD moves the bound), so cache hits and
+ *   reading never wait behind slow requests. Results are written in input order (InOrder); the
  *   feeder also pauses while too many finished results wait behind a slow one.
  * - One AbortController (`stop`) aborts in-flight requests: at once on a fatal provider error
  *   (401/403/404 — one clear error, not thousands), after the grace period on Ctrl-C. Budget
@@ -29,7 +31,7 @@ import type { CompiledRule } from '../route/index.js';
 import type { Document } from '../documents/types.js';
 import type { Progress, RunEvent } from './events.js';
 import type { TextTransform } from '../plan/text.js';
-import { Aimd, RateLimiter, sleep } from './limits.js';
+import { Aimd, RateLimiter, Slots, sleep } from './limits.js';
 import { InOrder, type OutputRecord, type ResultSink } from './outputs.js';
 
 export interface RunOptions {
@@ -76,6 +78,8 @@ export interface RunOutcome {
 }
 
 const MAX_HELD = 10_000;
+/** Documents in progress at once, at least: reading, cache lookups, waiting for a slot. */
+const DOCUMENTS_AHEAD = 256;
 
 export function newRunId(now = new Date()): string {
   return `${now.toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${randomBytes(3).toString('hex')}`;
@@ -92,9 +96,12 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
   let stopping: 'signal' | 'budget' | 'fatal' | null = null;
   let fatal: LlmbatchError | undefined;
   let runError: unknown;
-  const queue = new PQueue({ concurrency: opts.concurrency });
+  // -c bounds the requests in flight (slots). Documents run further ahead than that, so the ones
+  // that come from the cache (looked up in batches) never wait behind requests on the wire.
+  const slots = new Slots(opts.concurrency);
+  const queue = new PQueue({ concurrency: Math.max(opts.concurrency, DOCUMENTS_AHEAD) });
   const aimd = new Aimd(opts.concurrency, (n) => {
-    queue.concurrency = n;
+    slots.limit = n;
     emit({ type: 'concurrency', value: n });
   });
   const order = new InOrder<OutputRecord>((r) => deps.sink.write(r));
@@ -107,6 +114,7 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
     if (stopping) return;
     stopping = why;
     queue.clear();
+    slots.close();
     emit({ type: 'stopping', reason: why });
   };
   let graceTimer: NodeJS.Timeout | undefined;
@@ -125,7 +133,7 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
     model: opts.model,
     temperature: opts.temperature,
     maxOutputTokens: opts.maxOutputTokens,
-    attempt: { provider: deps.provider, limiter: new RateLimiter({ rpm: opts.rpm, tpm: opts.tpm }), aimd, retries: opts.retries, timeoutMs: opts.timeoutMs, signal: stop.signal, secrets: opts.secrets, random: deps.random },
+    attempt: { provider: deps.provider, limiter: new RateLimiter({ rpm: opts.rpm, tpm: opts.tpm }), slots, aimd, retries: opts.retries, timeoutMs: opts.timeoutMs, signal: stop.signal, secrets: opts.secrets, random: deps.random },
     onRetry: (id, info) => emit({ type: 'retry', id, ...info }),
     transform: opts.transform,
     routes: opts.routes,
@@ -153,7 +161,7 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
       if (!r.cached) progress.spent = progress.spent === null || r.cost_usd === null ? null : progress.spent + r.cost_usd;
     } else progress.failed++;
     await order.put(index, r);
-    emit({ type: 'progress', progress: { ...progress, inFlight: queue.pending } });
+    emit({ type: 'progress', progress: { ...progress, inFlight: slots.active } });
     if (opts.budget !== undefined && progress.spent !== null && progress.spent >= opts.budget) halt('budget');
   };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Aimd, RateLimiter, TokenBucket, backoffMs } from '../../src/engine/limits.js';
+import { Aimd, RateLimiter, Slots, TokenBucket, backoffMs } from '../../src/engine/limits.js';
 import { classifyError, retryAfterMs } from '../../src/providers/classify.js';
 
 describe('TokenBucket', () => {
@@ -56,6 +56,47 @@ describe('RateLimiter', () => {
     const p = limiter.acquire(1, ctrl.signal);
     ctrl.abort();
     await expect(p).resolves.toBeUndefined();
+  });
+});
+
+describe('Slots', () => {
+  it('gives out at most `limit`, first come first served; a raised limit wakes waiters; close() refuses the rest', async () => {
+    const slots = new Slots(2);
+    expect(await slots.acquire()).toBe(true);
+    expect(await slots.acquire()).toBe(true);
+    const order: string[] = [];
+    const a = slots.acquire().then((g) => order.push(`a:${g}`));
+    const b = slots.acquire().then((g) => order.push(`b:${g}`));
+    const c = slots.acquire().then((g) => order.push(`c:${g}`));
+    await Promise.resolve();
+    expect(order).toEqual([]);
+    slots.release();
+    await a;
+    expect(order).toEqual(['a:true']);
+    expect(slots.active).toBe(2);
+    slots.limit = 3;
+    await b;
+    expect(order).toEqual(['a:true', 'b:true']);
+    expect(slots.active).toBe(3);
+    slots.close();
+    await c;
+    expect(order).toEqual(['a:true', 'b:true', 'c:false']);
+    expect(await slots.acquire()).toBe(false);
+  });
+
+  it('a lowered limit holds new requests until enough slots are released', async () => {
+    const slots = new Slots(3);
+    for (let i = 0; i < 3; i++) await slots.acquire();
+    slots.limit = 1;
+    let granted = false;
+    const next = slots.acquire().then((g) => (granted = g));
+    slots.release();
+    slots.release();
+    await Promise.resolve();
+    expect(granted).toBe(false);
+    slots.release();
+    await next;
+    expect(granted).toBe(true);
   });
 });
 

@@ -155,6 +155,39 @@ describe('runBatch', () => {
     expect(out.report.saved_usd).toBeCloseTo(30 * 0.000027, 9);
   });
 
+  it('documents that come from the cache do not wait for slots held by slow requests', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'llmbatch-cache-'));
+    const cache = await CompletionCache.open(join(dir, 'c.sqlite'));
+    async function* some(indices: number[]): AsyncGenerator<InputItem> {
+      for (const i of indices) yield { kind: 'document', document: { id: `d${i}.txt`, path: `d${i}.txt`, text: `document number ${i}`, index: i } };
+    }
+    const range = (a: number, b: number) => Array.from({ length: b - a }, (_, k) => a + k);
+    await runBatch(base({ items: some(range(10, 20)) }), { provider: fakeProvider().provider, registry, cache, ledger: null, sink: sink().s });
+    // d0–d9 are new and slow (one slot), d10–d19 are cached and come after them in input order.
+    const slow = fakeProvider({ delayMs: 150 });
+    let cachedAtFirstReply = -1;
+    let cachedNow = 0;
+    const provider: Provider = {
+      id: slow.provider.id,
+      async complete(req, opts) {
+        const r = await slow.provider.complete(req, opts);
+        if (cachedAtFirstReply < 0) cachedAtFirstReply = cachedNow;
+        return r;
+      },
+    };
+    const { s, records } = sink();
+    const out = await runBatch(base({ items: some(range(0, 20)), concurrency: 1 }), {
+      provider, registry, cache, ledger: null, sink: s,
+      onEvent: (e) => { if (e.type === 'progress') cachedNow = e.progress.cached; },
+    });
+    await cache.close();
+    expect(out.status).toBe('done');
+    expect(slow.state.calls).toBe(10);
+    expect(slow.state.maxInFlight).toBe(1);
+    expect(cachedAtFirstReply).toBe(10);
+    expect(records.map((r) => r.id)).toEqual(range(0, 20).map((i) => `d${i}.txt`));
+  });
+
   it('a compression step that throws on one document fails that document only', async () => {
     const { provider } = fakeProvider();
     const { s, records } = sink();
