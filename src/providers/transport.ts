@@ -11,12 +11,14 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 
 type FetchInit = RequestInit & { signal?: AbortSignal | null };
 export type FetchLike = (url: string | URL | Request, init?: FetchInit) => Promise<Response>;
 
 /** Responses that must not carry a body in the Fetch standard. */
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);
+const REDIRECT = new Set([301, 302, 303, 307, 308]);
 
 function plainHeaders(h: HeadersInit | undefined): Record<string, string> {
   if (!h) return {};
@@ -111,6 +113,23 @@ export class BufferedReply {
   }
 }
 
+/**
+ * Nothing here asks for a compressed reply, but a proxy may send one anyway; fetch would
+ * decode it, so this does too (and drops the headers that described the encoded bytes).
+ */
+function decode(body: Buffer, headers: http.IncomingHttpHeaders): Buffer {
+  const enc = headers['content-encoding']?.trim().toLowerCase();
+  if (!enc || enc === 'identity' || body.length === 0) return body;
+  const out = enc === 'gzip' || enc === 'x-gzip' ? gunzipSync(body)
+    : enc === 'deflate' ? inflateSync(body)
+      : enc === 'br' ? brotliDecompressSync(body)
+        : null;
+  if (out === null) return body;
+  delete headers['content-encoding'];
+  delete headers['content-length'];
+  return out;
+}
+
 export interface TransportOptions {
   /** Upper bound on open sockets per host; llmbatch never has more requests in flight than -c. */
   maxSockets?: number;
@@ -137,8 +156,17 @@ export function createTransport(opts: TransportOptions = {}): FetchLike {
         res.on('error', reject);
         res.on('aborted', () => reject(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })));
         res.on('end', () => {
-          const reply = new BufferedReply(res.statusCode ?? 500, res.statusMessage ?? '', new ReplyHeaders(res.headers), url, Buffer.concat(chunks));
-          resolve(reply as unknown as Response);
+          // Redirects are rare for an API; fetch follows them (307/308 keep the POST), so let it.
+          if (REDIRECT.has(res.statusCode ?? 0) && res.headers.location) {
+            resolve(fetch(input, init));
+            return;
+          }
+          try {
+            const body = decode(Buffer.concat(chunks), res.headers);
+            resolve(new BufferedReply(res.statusCode ?? 500, res.statusMessage ?? '', new ReplyHeaders(res.headers), url, body) as unknown as Response);
+          } catch (e) {
+            reject(e as Error);
+          }
         });
       });
       req.on('error', reject);

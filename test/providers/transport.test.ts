@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { createTransport, BufferedReply } from '../../src/providers/transport.js';
 import { createOpenAIProvider } from '../../src/providers/openai.js';
 import { classifyError } from '../../src/providers/classify.js';
@@ -33,6 +34,12 @@ beforeAll(async () => {
       req.on('data', (d) => (body += d)).on('end', () => {
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ method: req.method, body, auth: req.headers.authorization, ct: req.headers['content-type'] }));
       });
+    } else if (req.url === '/gzip' || req.url === '/br') {
+      const json = Buffer.from(JSON.stringify({ compressed: req.url }));
+      const body = req.url === '/gzip' ? gzipSync(json) : brotliCompressSync(json);
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': req.url.slice(1), 'content-length': String(body.length) }).end(body);
+    } else if (req.url === '/moved') {
+      res.writeHead(307, { location: '/echo' }).end();
     } else if (req.url === '/hang-up') {
       res.writeHead(200, { 'content-length': '100' });
       res.write('partial');
@@ -73,6 +80,21 @@ describe('transport as fetch', () => {
     const reader = res.body!.getReader();
     const { value } = await reader.read();
     expect(Buffer.from(value!).toString()).toBe('hello');
+  });
+
+  it('decodes a gzip or brotli reply (as fetch would), without the encoding headers', async () => {
+    for (const enc of ['gzip', 'br']) {
+      const res = await f(`${rawUrl}/${enc}`);
+      expect(res.headers.get('content-encoding')).toBeNull();
+      expect(res.headers.get('content-length')).toBeNull();
+      expect(await res.json()).toEqual({ compressed: `/${enc}` });
+    }
+  });
+
+  it('follows a redirect the way fetch does (307 keeps the method and body)', async () => {
+    const res = await f(`${rawUrl}/moved`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"b":2}' });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ method: 'POST', body: '{"b":2}' });
   });
 
   it('has no body for 204 and reports a 404 as not ok', async () => {
