@@ -54,42 +54,50 @@ function onStop(stop: AbortSignal, ctrl: AbortController): () => void {
 }
 
 export async function executeRequest(req: CompletionRequest, rateTokens: number, ctx: AttemptContext): Promise<RequestOutcome> {
-  const stopped = (attempts: number) => new RequestFailure(new ProviderError('aborted', 'run stopped'), attempts);
   for (let attempt = 1; ; attempt++) {
     if (ctx.slots && !(await ctx.slots.acquire())) throw stopped(attempt - 1);
-    let delayMs: number;
+    let outcome: RequestOutcome | { retryInMs: number };
     try {
-      await ctx.limiter.acquire(rateTokens, ctx.signal);
-      if (ctx.signal.aborted) throw stopped(attempt - 1);
-      // One controller per attempt, aborted by the run's signal or by the timer. (AbortSignal.any
-      // and AbortSignal.timeout do the same, at several times the cost per request.)
-      const attemptCtrl = new AbortController();
-      let timedOut = false;
-      const timer = setTimeout(() => {
-        timedOut = true;
-        attemptCtrl.abort();
-      }, ctx.timeoutMs);
-      const unregister = onStop(ctx.signal, attemptCtrl);
-      const started = performance.now();
-      try {
-        const result = await ctx.provider.complete(req, { signal: attemptCtrl.signal });
-        ctx.aimd?.onSuccess();
-        return { result, attempts: attempt, latencyMs: performance.now() - started };
-      } catch (e) {
-        let error = e instanceof ProviderError ? e : classifyError(e, ctx.secrets, timedOut, ctx.signal.aborted);
-        if (ctx.signal.aborted) error = new ProviderError('aborted', 'run stopped');
-        else if (timedOut && error.kind !== 'timeout') error = new ProviderError('timeout', `no reply within ${Math.round(ctx.timeoutMs / 1000)} s`);
-        if (error.kind === 'rate') ctx.aimd?.onRateLimited();
-        if (!RETRYABLE.has(error.kind) || attempt > ctx.retries) throw new RequestFailure(error, attempt);
-        delayMs = backoffMs(attempt, error.retryAfterMs, ctx.random);
-        ctx.onRetry?.({ attempt, error, delayMs });
-      } finally {
-        clearTimeout(timer);
-        unregister();
-      }
+      outcome = await attemptOnce(req, rateTokens, ctx, attempt);
     } finally {
       ctx.slots?.release(); // not held while backing off: other documents may use it meanwhile
     }
-    await sleep(delayMs, ctx.signal);
+    if (!('retryInMs' in outcome)) return outcome;
+    await sleep(outcome.retryInMs, ctx.signal);
+  }
+}
+
+const stopped = (attempts: number) => new RequestFailure(new ProviderError('aborted', 'run stopped'), attempts);
+
+/** One attempt: the answer, or how long to wait before the next one; throws RequestFailure when done trying. */
+async function attemptOnce(req: CompletionRequest, rateTokens: number, ctx: AttemptContext, attempt: number): Promise<RequestOutcome | { retryInMs: number }> {
+  await ctx.limiter.acquire(rateTokens, ctx.signal);
+  if (ctx.signal.aborted) throw stopped(attempt - 1);
+  // One controller per attempt, aborted by the run's signal or by the timer. (AbortSignal.any
+  // and AbortSignal.timeout do the same, at several times the cost per request.)
+  const attemptCtrl = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    attemptCtrl.abort();
+  }, ctx.timeoutMs);
+  const unregister = onStop(ctx.signal, attemptCtrl);
+  const started = performance.now();
+  try {
+    const result = await ctx.provider.complete(req, { signal: attemptCtrl.signal });
+    ctx.aimd?.onSuccess();
+    return { result, attempts: attempt, latencyMs: performance.now() - started };
+  } catch (e) {
+    let error = e instanceof ProviderError ? e : classifyError(e, ctx.secrets, timedOut, ctx.signal.aborted);
+    if (ctx.signal.aborted) error = new ProviderError('aborted', 'run stopped');
+    else if (timedOut && error.kind !== 'timeout') error = new ProviderError('timeout', `no reply within ${Math.round(ctx.timeoutMs / 1000)} s`);
+    if (error.kind === 'rate') ctx.aimd?.onRateLimited();
+    if (!RETRYABLE.has(error.kind) || attempt > ctx.retries) throw new RequestFailure(error, attempt);
+    const retryInMs = backoffMs(attempt, error.retryAfterMs, ctx.random);
+    ctx.onRetry?.({ attempt, error, delayMs: retryInMs });
+    return { retryInMs };
+  } finally {
+    clearTimeout(timer);
+    unregister();
   }
 }
