@@ -4,6 +4,7 @@
  * attempt waits for the rate limiter and has its own timeout. 401/403/404 are never retried —
  * the runner aborts the whole run on them.
  */
+import { LlmbatchError } from '../errors.js';
 import { classifyError } from '../providers/classify.js';
 import { ProviderError, RETRYABLE, type CompletionRequest, type CompletionResult, type Provider } from '../providers/types.js';
 import { backoffMs, sleep, type Aimd, type RateLimiter, type Slots } from './limits.js';
@@ -88,6 +89,9 @@ async function attemptOnce(req: CompletionRequest, rateTokens: number, ctx: Atte
     ctx.aimd?.onSuccess();
     return { result, attempts: attempt, latencyMs: performance.now() - started };
   } catch (e) {
+    // Not the server's answer but the run's own problem (the HTTP client could not be loaded):
+    // retrying it per document would only repeat it thousands of times.
+    if (e instanceof LlmbatchError) throw e;
     let error = e instanceof ProviderError ? e : classifyError(e, ctx.secrets, timedOut, ctx.signal.aborted);
     if (ctx.signal.aborted) error = new ProviderError('aborted', 'run stopped');
     else if (timedOut && error.kind !== 'timeout') error = new ProviderError('timeout', `no reply within ${Math.round(ctx.timeoutMs / 1000)} s`);

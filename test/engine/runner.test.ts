@@ -14,6 +14,9 @@ import { BUILTIN_PROMPTS } from '../../src/prompt/index.js';
 import { ProviderError, type CompletionRequest, type Provider } from '../../src/providers/types.js';
 import { CompletionCache } from '../../src/cache/index.js';
 import type { RunEvent } from '../../src/engine/events.js';
+import { makeProvider } from '../../src/cli/commands/services.js';
+import type { Settings } from '../../src/config/index.js';
+import { LlmbatchError } from '../../src/errors.js';
 
 async function* docs(n: number): AsyncGenerator<InputItem> {
   for (let i = 0; i < n; i++) yield { kind: 'document', document: { id: `d${i}.txt`, path: `d${i}.txt`, text: `document number ${i}`, index: i } };
@@ -205,5 +208,25 @@ describe('runBatch', () => {
     const { provider } = fakeProvider();
     const failing: ResultSink = { async write() { throw new Error('ENOSPC: no space left on device'); }, async close() {} };
     await expect(runBatch(base({ items: docs(20) }), { provider, registry, cache: null, ledger: null, sink: failing })).rejects.toThrow(/ENOSPC/);
+  });
+
+  it('an HTTP client that cannot be loaded ends the run with one error, not a retry per document', async () => {
+    let loads = 0;
+    const settings = { baseUrl: 'http://127.0.0.1:9/v1', apiKey: 'sk-test-secret-key-123456', timeoutMs: 5000 } as Settings;
+    const provider = await makeProvider(settings, false, () => {
+      loads++;
+      return Promise.reject(new Error("Cannot find module '/x/dist/providers/langchain.js' (key sk-test-secret-key-123456)"));
+    });
+    const { s, records } = sink();
+    const retries: RunEvent[] = [];
+    const err = await runBatch(base({ items: docs(50), retries: 6 }), { provider, registry, cache: null, ledger: null, sink: s, onEvent: (e) => { if (e.type === 'retry') retries.push(e); } })
+      .then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(LlmbatchError);
+    expect((err as LlmbatchError).code).toBe('internal');
+    expect((err as LlmbatchError).message).toMatch(/^Could not load the HTTP client: Cannot find module/);
+    expect((err as LlmbatchError).message).not.toContain('sk-test-secret-key-123456');
+    expect(loads).toBe(1);
+    expect(retries).toEqual([]);
+    expect(records.filter((r) => r.output !== null)).toEqual([]);
   });
 });
