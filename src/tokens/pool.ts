@@ -31,6 +31,28 @@ interface Batch {
   bytes: number;
 }
 
+/** FIFO with O(1) shift (Array#shift moves every element). */
+class Queue<T> {
+  private items: (T | undefined)[] = [];
+  private head = 0;
+  get length(): number {
+    return this.items.length - this.head;
+  }
+  push(x: T): void {
+    this.items.push(x);
+  }
+  shift(): T | undefined {
+    if (this.head >= this.items.length) return undefined;
+    const x = this.items[this.head];
+    this.items[this.head++] = undefined;
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return x;
+  }
+}
+
 const sizeOf = (item: Item) => (typeof item === 'string' ? item.length : item.reduce((n, m) => n + m.content.length, 0));
 const countOne = (item: Item, enc: Encoding) => (typeof item === 'string' ? countTokens(item, enc) : countChat(item, enc));
 
@@ -47,7 +69,13 @@ export class TokenCounter {
   /** One open batch per encoding: callers alternating encodings still fill whole jobs. */
   private batches = new Map<Encoding, Batch>();
   private inFlight = 0;
-  private waiters: (() => void)[] = [];
+  /**
+   * Items that arrived while enough jobs were out. Callers do not await each count (they keep
+   * a window of documents in progress), so thousands may wait here: a plain queue, drained as
+   * jobs return. (Parking each caller on a promise and waking them all at every returned job
+   * cost compare, with seven counts per document, a second of garbage collection per corpus.)
+   */
+  private backlog = new Queue<{ item: Item; encoding: Encoding; resolve: (n: number) => void; size: number }>();
 
   constructor(opts: CounterOptions = {}) {
     this.workerCount = opts.workers ?? availableParallelism();
@@ -59,25 +87,44 @@ export class TokenCounter {
    * Count one request (messages) or text. Resolves with the exact count. Call `flush()` after
    * the last item so partly filled jobs are sent.
    */
-  async count(item: Item, encoding: Encoding): Promise<number> {
+  count(item: Item, encoding: Encoding): Promise<number> {
     const size = sizeOf(item);
     this.seen += size;
     if (this.workerCount > 0 && this.workers.length === 0 && this.seen > this.inlineBytes / 4) this.start();
-    if (this.workerCount === 0 || this.seen <= this.inlineBytes) return countOne(item, encoding);
-    while (this.inFlight >= this.workerCount * 3) await new Promise<void>((r) => this.waiters.push(r));
-    return new Promise<number>((resolve) => {
-      let batch = this.batches.get(encoding);
-      if (!batch) {
-        const fresh: Batch = { enc: encoding, items: [], resolvers: [], bytes: 0 };
-        this.batches.set(encoding, (batch = fresh));
-        // A caller that awaits each count must not wait for a full job.
-        setTimeout(() => this.batches.get(encoding) === fresh && this.send(fresh), 2);
+    if (this.workerCount === 0 || this.seen <= this.inlineBytes) {
+      try {
+        return Promise.resolve(countOne(item, encoding));
+      } catch (e) {
+        return Promise.reject(e as Error);
       }
-      batch.items.push(item);
-      batch.resolvers.push(resolve);
-      batch.bytes += size;
-      if (batch.bytes >= this.jobBytes) this.send(batch);
+    }
+    return new Promise<number>((resolve) => {
+      // Enough jobs out: the item waits in the backlog (in order), taken up as jobs come back.
+      if (this.inFlight >= this.workerCount * 3) this.backlog.push({ item, encoding, resolve, size });
+      else this.enqueue(item, encoding, resolve, size);
     });
+  }
+
+  private enqueue(item: Item, encoding: Encoding, resolve: (n: number) => void, size: number): void {
+    let batch = this.batches.get(encoding);
+    if (!batch) {
+      const fresh: Batch = { enc: encoding, items: [], resolvers: [], bytes: 0 };
+      this.batches.set(encoding, (batch = fresh));
+      // A caller that awaits each count must not wait for a full job.
+      setTimeout(() => this.batches.get(encoding) === fresh && this.send(fresh), 2);
+    }
+    batch.items.push(item);
+    batch.resolvers.push(resolve);
+    batch.bytes += size;
+    if (batch.bytes >= this.jobBytes) this.send(batch);
+  }
+
+  /** Backlogged items into batches while fewer jobs than the bound are out. */
+  private drain(): void {
+    while (this.backlog.length > 0 && this.inFlight < this.workerCount * 3) {
+      const b = this.backlog.shift()!;
+      this.enqueue(b.item, b.encoding, b.resolve, b.size);
+    }
   }
 
   flush(): void {
@@ -97,7 +144,7 @@ export class TokenCounter {
       this.inFlight--;
       this.load[w]--;
       counts.forEach((n, i) => batch.resolvers[i](n));
-      for (const wake of this.waiters.splice(0)) wake();
+      this.drain();
     });
     this.workers[w].postMessage({ id, encoding: batch.enc, items: batch.items });
   }
