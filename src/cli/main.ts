@@ -4,7 +4,9 @@ import { buildProgram } from './program.js';
 import { formatError } from './render/error.js';
 import { knownSecrets, makeCli } from './context.js';
 import { isLlmbatchError } from '../errors.js';
+import { watchStdout } from './stdout.js';
 
+watchStdout();
 const argv = process.argv;
 const program = buildProgram();
 

@@ -170,6 +170,29 @@ describe('run / summarize end to end', () => {
     expect(parseJsonl(readFileSync(out, 'utf8'))).toHaveLength(40);
   });
 
+  it('stdout closed by its reader (| head) stops the run like Ctrl-C: exit 130, one line, answers kept in the cache', async () => {
+    const docs = makeDocs(40);
+    const env = testEnv(fake.baseURL);
+    fake.setOptions({ latencyMs: 50 });
+    const res = await runCli(['summarize', docs, '-c', '2', '--grace', '5'], {
+      env,
+      onSpawn: (child) => child.stdout!.once('data', () => child.stdout!.destroy()),
+    });
+    expect(res.code).toBe(130);
+    expect(res.stderr).toContain('stdout was closed by its reader: stopping');
+    expect(res.stderr).not.toMatch(/EPIPE|Unhandled|\n\s+at /);
+    const sent = fake.stats.completed;
+    expect(sent).toBeGreaterThanOrEqual(1);
+    expect(sent).toBeLessThan(40);
+    fake.reset();
+    fake.setOptions({ latencyMs: 0 });
+    const out = join(tempDir(), 'out.jsonl');
+    const again = await runCli(['summarize', docs, '-c', '2', '-o', out], { env });
+    expect(again.code).toBe(0);
+    expect(fake.stats.requests).toBe(40 - sent);
+    expect(parseJsonl(readFileSync(out, 'utf8'))).toHaveLength(40);
+  });
+
   it('a document bigger than the context window completes through chunks (map-reduce)', async () => {
     const dir = makeDocs(3);
     mkdirSync(join(dir, 'big'), { recursive: true });

@@ -1,11 +1,26 @@
 /** Run plumbing that touches the process: sinks for stdout, signals, stdin buffering. */
 import type { Cli } from '../context.js';
 import { FolderSink, JsonlFileSink, type OutputRecord, type ResultSink } from '../../engine/outputs.js';
+import { onStdoutClosed, stdoutClosed } from '../stdout.js';
 
+/**
+ * Results as JSONL on stdout. Once the reader has gone (`| head`), records are dropped: the run
+ * is stopping (stdout.ts), and every answer is in the cache for a re-run with --out.
+ */
 export class StdoutSink implements ResultSink {
-  constructor(private readonly out: NodeJS.WriteStream) {}
+  constructor(private readonly out: NodeJS.WriteStream, private readonly isClosed: () => boolean = stdoutClosed) {}
   async write(record: OutputRecord): Promise<void> {
-    if (!this.out.write(JSON.stringify(record) + '\n')) await new Promise<void>((r) => this.out.once('drain', () => r()));
+    if (this.isClosed() || this.out.destroyed) return;
+    if (this.out.write(JSON.stringify(record) + '\n')) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        this.out.off('drain', done);
+        this.out.off('close', done);
+        resolve();
+      };
+      this.out.on('drain', done);
+      this.out.on('close', done);
+    });
   }
   async close(): Promise<void> {}
 }
@@ -18,7 +33,7 @@ export function sinkFor(out: string | undefined, cli: Cli, json: boolean): Resul
 
 /**
  * First Ctrl-C / SIGTERM: abort the returned signal (stop dispatching, grace period).
- * Second: exit at once with 130.
+ * Second: exit at once with 130. A closed stdout (its reader exited) stops the run the same way.
  */
 export function interruptSignal(cli: Cli): { signal: AbortSignal; dispose(): void } {
   const ctrl = new AbortController();
@@ -30,13 +45,20 @@ export function interruptSignal(cli: Cli): { signal: AbortSignal; dispose(): voi
     if (!cli.quiet) cli.stderr.write('\ninterrupted: finishing in-flight requests (Ctrl-C again to exit now)…\n');
     ctrl.abort();
   };
+  const onClosed = () => {
+    if (ctrl.signal.aborted) return;
+    cli.stderr.write('\nstdout was closed by its reader: stopping; finished answers are in the cache (run again with --out FILE to get them all)\n');
+    ctrl.abort();
+  };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
+  onStdoutClosed(onClosed);
   return {
     signal: ctrl.signal,
     dispose() {
       process.off('SIGINT', handler);
       process.off('SIGTERM', handler);
+      onStdoutClosed(null);
     },
   };
 }
