@@ -20,6 +20,9 @@ export function watchStdout(stream: NodeJS.WriteStream = process.stdout): void {
     process.stderr.write(`error: cannot write to stdout: ${e.message}\n`);
     process.exit(1);
   });
+  // `… 2>&1 | head`: stderr shares the closed pipe. Nothing can be reported there any more;
+  // the run still stops through stdout's handler above.
+  process.stderr.on('error', () => {});
 }
 
 export const stdoutClosed = (): boolean => closed;
