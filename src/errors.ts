@@ -18,6 +18,7 @@ export type ErrorCode =
   | 'input'
   | 'cache'
   | 'ledger'
+  | 'output'
   | 'budget'
   | 'gate'
   | 'auth'
@@ -32,6 +33,7 @@ const exitFor: Record<ErrorCode, number> = {
   input: ExitCode.usage,
   cache: ExitCode.usage,
   ledger: ExitCode.usage,
+  output: ExitCode.someFailed,
   'not-available': ExitCode.usage,
   budget: ExitCode.gate,
   gate: ExitCode.gate,

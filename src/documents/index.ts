@@ -95,7 +95,7 @@ async function* planItems(plan: Plan, filter: PathFilter, opts: InputOptions): A
     case 'folder':
     case 'glob': {
       const walkFilter = plan.kind === 'glob' ? globFilter(plan.glob, filter) : filter;
-      for await (const entry of walk(plan.abs, { filter: walkFilter })) {
+      for await (const entry of walk(plan.abs, { filter: walkFilter, ignore: opts.ignore })) {
         if (entry.kind === 'skipped') yield { kind: 'skipped', skipped: { path: entry.rel, reason: entry.reason } };
         else yield* fileItems(entry.abs, entry.rel, opts);
       }

@@ -43,4 +43,9 @@ export interface InputOptions {
   stdin?: AsyncIterable<Buffer | string>;
   /** Working folder that relative inputs and globs resolve against. */
   cwd?: string;
+  /**
+   * Absolute paths the tool writes (its output file or folder, report, cache, ledger): never
+   * read as documents, nor their temp and SQLite side files (`<path>.tmp-…`, `<path>-wal`).
+   */
+  ignore?: readonly string[];
 }

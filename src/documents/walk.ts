@@ -19,6 +19,16 @@ export type WalkEntry =
 
 export interface WalkOptions {
   filter?: PathFilter;
+  /** Absolute paths not walked (the tool's own files; see InputOptions.ignore). */
+  ignore?: readonly string[];
+}
+
+/** Is `abs` one of `paths`, inside one of them, or a temp/side file of one? */
+export function isOwnFile(abs: string, paths: readonly string[]): boolean {
+  for (const p of paths) {
+    if (abs === p || abs.startsWith(p + path.sep) || abs.startsWith(p + '.tmp-') || abs.startsWith(p + '-')) return true;
+  }
+  return false;
 }
 
 /** Hidden entries and node_modules are never walked (not reported: they are not documents). */
@@ -60,6 +70,7 @@ async function* walkDir(
 
   for (const entry of entries) {
     const childAbs = path.join(abs, entry.name);
+    if (opts.ignore?.length && isOwnFile(childAbs, opts.ignore)) continue;
     const childRel = joinRel(rel, entry.name);
     let isDir = entry.isDirectory();
     let isFile = entry.isFile();

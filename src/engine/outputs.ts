@@ -4,8 +4,9 @@
  * Folder mode mirrors the input tree under `<out>`; ids are sanitised so that nothing is ever
  * written outside `<out>` (`../`, absolute paths and odd characters are neutralised).
  */
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { constants, createWriteStream, type WriteStream } from 'node:fs';
+import { access, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { once } from 'node:events';
 import { dirname, join, resolve, sep } from 'node:path';
 import { LlmbatchError } from '../errors.js';
 
@@ -25,12 +26,50 @@ export interface OutputRecord {
 }
 
 export interface ResultSink {
+  /** Before anything is sent: can the output be written at all? Throws a usage error if not. */
+  prepare?(): Promise<void>;
   write(record: OutputRecord): Promise<void>;
   /** `commit` false = the run failed before anything useful; temp files are removed. */
   close(commit: boolean): Promise<void>;
 }
 
 const tmpName = (path: string) => `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+
+const CODE_TEXT: Record<string, (path: string) => string> = {
+  EEXIST: (p) => `${p} is a file, not a folder`,
+  ENOTDIR: (p) => `a part of ${p} is a file, not a folder`,
+  EISDIR: (p) => `${p} is a folder`,
+  EACCES: (p) => `permission denied (${p})`,
+  EPERM: (p) => `permission denied (${p})`,
+  EROFS: (p) => `read-only file system (${p})`,
+  ENOSPC: () => 'no space left on the device',
+  EDQUOT: () => 'disk quota exceeded',
+};
+
+const reason = (e: unknown) => {
+  const err = e as NodeJS.ErrnoException;
+  const text = err?.code ? CODE_TEXT[err.code] : undefined;
+  if (text) return text(err.path ?? '?');
+  return err?.code ? `${err.code}${err.path ? ` (${err.path})` : ''}` : String(err?.message ?? e);
+};
+
+/** An output that cannot be written before the run starts: nothing has been sent. */
+export function notWritable(what: string, e: unknown): LlmbatchError {
+  return new LlmbatchError('usage', `Cannot write ${what}: ${reason(e)}`, 'Its folder must exist or be creatable, and be writable. Nothing was sent.', { cause: e });
+}
+
+/** A write that failed mid-run (disk full, folder removed …): the answers so far are in the cache. */
+export function writeFailed(what: string, e: unknown): LlmbatchError {
+  if (e instanceof LlmbatchError) return e;
+  return new LlmbatchError('output', `Cannot write ${what}: ${reason(e)}`,
+    'The answers received so far are in the cache: fix the problem (space, permissions) and run the same command again; they will not be paid for twice.', { cause: e });
+}
+
+/** Creates `dir` if needed and checks that files can be created in it. */
+export async function ensureWritableDir(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  await access(dir, constants.W_OK | constants.X_OK);
+}
 
 /** Write a whole file atomically: a temp file in the same folder, then rename. */
 export async function writeAtomic(path: string, data: string): Promise<void> {
@@ -49,8 +88,20 @@ export class JsonlFileSink implements ResultSink {
   }
 
   private open(): Promise<WriteStream> {
-    this.stream ??= mkdir(dirname(this.path), { recursive: true }).then(() => createWriteStream(this.tmp, { mode: 0o644 }));
+    this.stream ??= mkdir(dirname(this.path), { recursive: true }).then(async () => {
+      const s = createWriteStream(this.tmp, { mode: 0o644 });
+      await once(s, 'open'); // rejects with the open error (ENOENT, EACCES, EISDIR …)
+      return s;
+    });
     return this.stream;
+  }
+
+  async prepare(): Promise<void> {
+    try {
+      await this.open();
+    } catch (e) {
+      throw notWritable(`--out ${this.path}`, e);
+    }
   }
 
   private buffer: string[] = [];
@@ -69,16 +120,36 @@ export class JsonlFileSink implements ResultSink {
     const chunk = this.buffer.join('');
     this.buffer = [];
     this.buffered = 0;
-    const s = await this.open();
-    if (!s.write(chunk)) await new Promise<void>((r) => s.once('drain', () => r()));
+    try {
+      const s = await this.open();
+      if (!s.write(chunk)) {
+        // 'drain' never comes after a failed write: wait for whichever happens first.
+        await new Promise<void>((resolve, reject) => {
+          const done = (e?: Error) => {
+            s.off('drain', done);
+            s.off('error', done);
+            if (e) reject(e);
+            else resolve();
+          };
+          s.on('drain', done);
+          s.on('error', done);
+        });
+      }
+    } catch (e) {
+      throw writeFailed(this.path, e);
+    }
   }
 
   async close(commit: boolean): Promise<void> {
     await this.drain();
-    const s = await this.open();
-    await new Promise<void>((res, rej) => s.end((e?: Error | null) => (e ? rej(e) : res())));
-    if (commit) await rename(this.tmp, this.path);
-    else await rm(this.tmp, { force: true });
+    try {
+      const s = await this.open();
+      await new Promise<void>((res, rej) => s.end((e?: Error | null) => (e ? rej(e) : res())));
+      if (commit) await rename(this.tmp, this.path);
+      else await rm(this.tmp, { force: true });
+    } catch (e) {
+      throw writeFailed(this.path, e);
+    }
   }
 }
 
@@ -104,7 +175,19 @@ export class FolderSink implements ResultSink {
     if (!target.startsWith(this.root + sep)) {
       throw new LlmbatchError('internal', `Refusing to write outside ${this.root}: ${record.id}`);
     }
-    await writeAtomic(target, record.output.endsWith('\n') ? record.output : record.output + '\n');
+    try {
+      await writeAtomic(target, record.output.endsWith('\n') ? record.output : record.output + '\n');
+    } catch (e) {
+      throw writeFailed(target, e);
+    }
+  }
+
+  async prepare(): Promise<void> {
+    try {
+      await ensureWritableDir(this.root);
+    } catch (e) {
+      throw notWritable(`--out ${this.root}`, e);
+    }
   }
 
   async close(): Promise<void> {}

@@ -58,6 +58,21 @@ describe('walking folders', () => {
     expect(summary(await collect([root]))).toEqual(['doc keep.md']);
   });
 
+  it('never reads the tool\'s own files (outputs, report, cache, ledger and their side files) as documents', async () => {
+    const root = await tree({
+      'a.md': 'a document',
+      'out.jsonl': '{"id":"a.md"}',
+      'out.jsonl.tmp-123-abc': 'partial',
+      'summaries/a.md': 'a summary',
+      'state/cache.sqlite': 'x',
+      'state/cache.sqlite-wal': 'x',
+      'state/notes.md': 'kept: not a tool file',
+      'outside.md': 'kept: a prefix of nothing',
+    });
+    const ignore = ['out.jsonl', 'summaries', 'state/cache.sqlite'].map((p) => path.join(root, p));
+    expect(summary(await collect([root], { ignore }))).toEqual(['doc a.md', 'doc outside.md', 'doc state/notes.md']);
+  });
+
   it('reads a hidden file or folder when it is named explicitly', async () => {
     const root = await tree({ '.notes/a.md': 'a', '.env': 'X=1' });
     expect(summary(await collect(['.notes', '.env'], { cwd: root }))).toEqual(['doc a.md', 'doc .env']);

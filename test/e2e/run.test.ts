@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFakeOpenAI } from '../support/fake-openai.js';
 import { FIXTURES, TEST_KEY, makeDocs, parseJsonl, runCli, tempDir, testEnv } from '../support/cli.js';
@@ -191,6 +191,65 @@ describe('run / summarize end to end', () => {
     expect(again.code).toBe(0);
     expect(fake.stats.requests).toBe(40 - sent);
     expect(parseJsonl(readFileSync(out, 'utf8'))).toHaveLength(40);
+  });
+
+  it('an --out or --report that cannot be written fails before anything is sent (exit 2)', async () => {
+    const docs = makeDocs(5);
+    const env = testEnv(fake.baseURL);
+    const dir = tempDir();
+    writeFileSync(join(dir, 'afile'), 'in the way');
+    for (const args of [['-o', join(dir, 'afile', 'out.jsonl')], ['-o', join(dir, 'afile', 'folder') + '/'], ['--report', join(dir, 'afile', 'r.json')]]) {
+      const res = await runCli(['summarize', docs, ...args], { env });
+      expect(res.code, args.join(' ')).toBe(2);
+      expect(res.stderr).toMatch(/^error: Cannot write (--out|--report) .*afile.* is a file, not a folder\nhint: .*Nothing was sent\.\n$/);
+    }
+    expect(fake.stats.requests).toBe(0);
+  });
+
+  it('an output folder that goes away mid-run ends with one clear error; the re-run sends only the rest', async () => {
+    const docs = makeDocs(12);
+    const env = testEnv(fake.baseURL);
+    const out = join(tempDir(), 'out');
+    fake.setOptions({ latencyMs: 60 });
+    const res = await runCli(['summarize', docs, '-c', '1', '-o', out + '/'], {
+      env,
+      onSpawn: () => {
+        const poll = setInterval(() => {
+          if (fake.stats.completed >= 3) {
+            clearInterval(poll);
+            renameSync(out, `${out}.moved`); // atomic, unlike removing a folder being written to
+            writeFileSync(out, 'a file where the folder was');
+          }
+        }, 5);
+      },
+    });
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/error: Cannot write .*out.*is a file, not a folder\nhint: The answers received so far are in the cache/);
+    expect(res.stderr).not.toContain('this is a bug');
+    const sent = fake.stats.completed;
+    expect(sent).toBeLessThan(12);
+    rmSync(out);
+    fake.reset();
+    fake.setOptions({ latencyMs: 0 });
+    const again = await runCli(['summarize', docs, '-c', '1', '-o', out + '/'], { env });
+    expect(again.code).toBe(0);
+    expect(fake.stats.requests).toBe(12 - sent);
+    expect(allFiles(out)).toHaveLength(12);
+  });
+
+  it('outputs written inside the input folder are never read back as documents', async () => {
+    const docs = makeDocs(6);
+    const env = testEnv(fake.baseURL);
+    const args = ['summarize', docs, '-o', join(docs, 'summaries') + '/', '--report', join(docs, 'report.json')];
+    expect((await runCli(args, { env })).code).toBe(0);
+    expect(fake.stats.requests).toBe(6);
+    fake.reset();
+    const again = await runCli(args, { env });
+    expect(again.code).toBe(0);
+    expect(fake.stats.requests).toBe(0);
+    const report = JSON.parse(readFileSync(join(docs, 'report.json'), 'utf8'));
+    expect(report.documents).toMatchObject({ total: 6, done: 6, cached: 6, skipped: 0 });
+    expect(allFiles(join(docs, 'summaries'))).toHaveLength(6);
   });
 
   it('a document bigger than the context window completes through chunks (map-reduce)', async () => {

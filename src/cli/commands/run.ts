@@ -11,7 +11,7 @@ import { renderRunReport } from '../render/run-report.js';
 import { createProgress } from '../render/progress.js';
 import { inputOptions, promptOptions, setup, warn, writeStdout } from './shared.js';
 import { bufferedStdin, interruptSignal, sinkFor } from './run-io.js';
-import { saveReport } from './report-file.js';
+import { checkReportPath, saveReport } from './report-file.js';
 import { formatUsd } from '../render/format.js';
 import { prepareCompression } from '../../plan/compression.js';
 import { compileRoutes } from '../../route/index.js';
@@ -63,7 +63,10 @@ export default async function runCommand(cmd: Command, inputs: string[]): Promis
       }
     }
 
+    // Outputs that cannot be written fail now, before anything is sent (exit 2).
+    if (settings.report) await checkReportPath(settings.report);
     const sink = sinkFor(settings.out, cli, prompt.response_format === 'json');
+    await sink.prepare?.();
     const progress = createProgress(cli.stderr, { quiet: cli.quiet, tty: Boolean(cli.stderr.isTTY) });
     const interrupt = interruptSignal(cli);
     let outcome;
@@ -83,6 +86,11 @@ export default async function runCommand(cmd: Command, inputs: string[]): Promis
           },
         },
       );
+    } catch (e) {
+      // The run itself failed (an output that could no longer be written, …): the temp file
+      // goes, a previous output file stays as it was; the answers so far are in the cache.
+      await sink.close(false).catch(() => {});
+      throw e;
     } finally {
       progress.stop();
       interrupt.dispose();

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Command } from 'commander';
 import { resolveSettings, type Settings } from '../../config/index.js';
 import { makeCli, rememberSecrets, type Cli } from '../context.js';
@@ -27,7 +28,18 @@ export function inputOptions(settings: Settings): InputOptions {
     idField: settings.idField,
     cwd: settings.cwd,
     stdin: process.stdin,
+    ignore: ownFiles(settings),
   };
+}
+
+/** What the tool itself writes, so `-o docs/summaries/` inside `docs/` is never read back as input. */
+function ownFiles(settings: Settings): string[] {
+  const abs = (p: string) => path.resolve(settings.cwd, p);
+  const own = [settings.ledgerPath];
+  if (settings.cache !== false) own.push(settings.cache);
+  if (settings.out) own.push(abs(settings.out));
+  if (settings.report) own.push(abs(settings.report));
+  return own.map(abs);
 }
 
 /** How -p is resolved: config prompts, built-ins, files relative to the working folder, --system. */
