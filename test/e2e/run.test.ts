@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { startFakeOpenAI } from '../support/fake-openai.js';
 import { FIXTURES, TEST_KEY, makeDocs, parseJsonl, runCli, tempDir, testEnv } from '../support/cli.js';
 
@@ -75,8 +75,12 @@ describe('run / summarize end to end', () => {
 
   it('aborts at once with exit 4 on a wrong key, after only a handful of requests', async () => {
     const docs = makeDocs(200);
-    const res = await runCli(['summarize', docs, '-c', '4', '--no-cache'], { env: testEnv(fake.baseURL, { OPENAI_API_KEY: 'sk-wrong-key-abcdefghijklmnop' }) });
+    const out = join(tempDir(), 'out.jsonl');
+    writeFileSync(out, '{"previous":"run"}\n');
+    const res = await runCli(['summarize', docs, '-c', '4', '--no-cache', '-o', out], { env: testEnv(fake.baseURL, { OPENAI_API_KEY: 'sk-wrong-key-abcdefghijklmnop' }) });
     expect(res.code).toBe(4);
+    expect(readFileSync(out, 'utf8')).toBe('{"previous":"run"}\n'); // not replaced by an empty file
+    expect(readdirSync(dirname(out))).toEqual(['out.jsonl']); // no temp file left
     expect(fake.stats.requests).toBeLessThanOrEqual(8);
     expect(res.stderr).toMatch(/error: .*credentials/);
     expect(res.stderr).toMatch(/hint:/);

@@ -95,8 +95,10 @@ export default async function runCommand(cmd: Command, inputs: string[]): Promis
       progress.stop();
       interrupt.dispose();
     }
-    await sink.close(true);
     const { report, status, fatal } = outcome;
+    // A run aborted at once (a wrong key: nothing answered) does not replace a previous --out
+    // file with an empty one.
+    await sink.close(!fatal || report.documents.done + report.documents.failed > 0);
     if (!cli.quiet || fatal) {
       if (!fatal) cli.stderr.write(renderRunReport(report, 'text', { color: cli.colorErr.level > 0 }));
     }
