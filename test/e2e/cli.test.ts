@@ -132,7 +132,7 @@ register('./hook.mjs', import.meta.url, { data: { log: process.env.TRACE_LOG } }
     return { res, loaded: readFileSync(log, 'utf8').split('\n').filter(Boolean) };
   }
 
-  // dist/providers/langchain.js is the build's single-file bundle of @langchain/openai and openai.
+  // dist/providers/langchain.js loads the build's single-file bundle of @langchain/openai and openai.
   const HEAVY = ['@langchain', 'langsmith', 'tiktoken', 'sqlite3', '@keyv', '/openai/', 'dist/providers/langchain', 'bullmq', 'ioredis', 'prom-client', 'cli-progress', '/yaml/'];
 
   it('the trace works: estimate loads tiktoken, and the CLI entry point is seen', async () => {
