@@ -63,11 +63,14 @@ function estimate(r) {
       : `Per-file comparison unavailable: ${t.source}.`), '');
   if (t.differing?.length) out.push(table(['document', 'tiktoken', 'llmbatch'], t.differing.map((d) => [d.id, int(d.tiktoken), int(d.tool)])), '');
 
-  out.push('**Peak RSS** (GNU time, maximum resident set size of the estimate process, worker threads included):', '');
+  out.push('**Peak RSS** (GNU time, maximum resident set size of the estimate process, worker threads included; for the small-file inputs the median of the runs listed in the note, sizes alternating):', '');
   const memRows = [];
   if (r.cli.maxRssKb) memRows.push([`${r.corpus.dir} (CLI)`, int(r.corpus.files), mbs, mib(r.cli.maxRssKb), '']);
   if (r.core?.maxRssKb) memRows.push([`${r.corpus.dir} (core fallback)`, int(r.corpus.files), mbs, mib(r.core.maxRssKb), '']);
-  for (const m of r.memory) memRows.push([`${int(m.files)} small files (${m.via === 'cli' ? 'CLI' : 'core fallback'})`, int(m.files), (m.bytes / MB).toFixed(1), m.ok ? mib(m.maxRssKb) : `${mib(m.maxRssKb)} at failure`, m.ok ? '' : m.error]);
+  for (const m of r.memory) {
+    const runs = m.runsKb?.length > 1 ? `runs: ${m.runsKb.map(mib).join(', ')}` : '';
+    memRows.push([`${int(m.files)} small files (${m.via === 'cli' ? 'CLI' : 'core fallback'})`, int(m.files), (m.bytes / MB).toFixed(1), m.ok ? mib(m.maxRssKb) : `${mib(m.maxRssKb)} at failure`, m.ok ? runs : m.error]);
+  }
   out.push(table(['input', 'files', 'MB', 'peak RSS', 'note'], memRows), '');
   const mem = memoryVerdict(r.memory);
   out.push(`Target: peak RSS does not grow with the number of files: ${verdict(mem.met)} (${mem.text}).`, '');
