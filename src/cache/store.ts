@@ -3,7 +3,8 @@
  * usage, finish reason and time; never an error, never a secret. Writes are buffered and
  * flushed as one statement (every 100 ms or 256 entries, and on close): see BatchWriter.
  */
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, openSync, statSync } from 'node:fs';
+import { makeDirsSync } from '../dirs.js';
 import { dirname } from 'node:path';
 import Keyv from 'keyv';
 import { LlmbatchError } from '../errors.js';
@@ -35,7 +36,7 @@ const FLUSH_SIZE = 256;
 /** Create the folder 0700 and the file 0600 before SQLite touches them. */
 export function ensurePrivateFile(path: string): void {
   const dir = dirname(path);
-  if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (!existsSync(dir)) makeDirsSync(dir, 0o700);
   if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
   else if ((statSync(path).mode & 0o077) !== 0) chmodSync(path, 0o600);
 }

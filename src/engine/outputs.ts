@@ -5,7 +5,8 @@
  * written outside `<out>` (`../`, absolute paths and odd characters are neutralised).
  */
 import { constants, createWriteStream, type WriteStream } from 'node:fs';
-import { access, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { access, rename, rm, writeFile } from 'node:fs/promises';
+import { makeDirs } from '../dirs.js';
 import { once } from 'node:events';
 import { dirname, join, resolve, sep } from 'node:path';
 import { LlmbatchError } from '../errors.js';
@@ -39,6 +40,7 @@ const CODE_TEXT: Record<string, (path: string) => string> = {
   EEXIST: (p) => `${p} is a file, not a folder`,
   ENOTDIR: (p) => `a part of ${p} is a file, not a folder`,
   EISDIR: (p) => `${p} is a folder`,
+  ENOENT: (p) => `cannot create ${p}`,
   EACCES: (p) => `permission denied (${p})`,
   EPERM: (p) => `permission denied (${p})`,
   EROFS: (p) => `read-only file system (${p})`,
@@ -67,13 +69,13 @@ export function writeFailed(what: string, e: unknown): LlmbatchError {
 
 /** Creates `dir` if needed and checks that files can be created in it. */
 export async function ensureWritableDir(dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true });
+  await makeDirs(dir);
   await access(dir, constants.W_OK | constants.X_OK);
 }
 
 /** Write a whole file atomically: a temp file in the same folder, then rename. */
 export async function writeAtomic(path: string, data: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
+  await makeDirs(dirname(path));
   const tmp = tmpName(path);
   await writeFile(tmp, data);
   await rename(tmp, path);
@@ -88,7 +90,7 @@ export class JsonlFileSink implements ResultSink {
   }
 
   private open(): Promise<WriteStream> {
-    this.stream ??= mkdir(dirname(this.path), { recursive: true }).then(async () => {
+    this.stream ??= makeDirs(dirname(this.path)).then(async () => {
       const s = createWriteStream(this.tmp, { mode: 0o644 });
       await once(s, 'open'); // rejects with the open error (ENOENT, EACCES, EISDIR …)
       return s;
