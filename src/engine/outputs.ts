@@ -84,15 +84,21 @@ export async function writeAtomic(path: string, data: string): Promise<void> {
 export class JsonlFileSink implements ResultSink {
   private readonly tmp: string;
   private stream: Promise<WriteStream> | null = null;
+  /** The stream's first error (a write fails after write() has returned: ENOSPC, EIO …). */
+  private failure: Error | null = null;
 
-  constructor(readonly path: string) {
+  /** `createStream` is replaceable in tests (a stream whose writes fail). */
+  constructor(readonly path: string, private readonly createStream: (path: string) => WriteStream = (p) => createWriteStream(p, { mode: 0o644 })) {
     this.tmp = tmpName(path);
   }
 
   private open(): Promise<WriteStream> {
     this.stream ??= makeDirs(dirname(this.path)).then(async () => {
-      const s = createWriteStream(this.tmp, { mode: 0o644 });
+      const s = this.createStream(this.tmp);
       await once(s, 'open'); // rejects with the open error (ENOENT, EACCES, EISDIR …)
+      s.on('error', (e) => {
+        this.failure ??= e;
+      });
       return s;
     });
     return this.stream;
@@ -118,6 +124,7 @@ export class JsonlFileSink implements ResultSink {
   }
 
   private async drain(): Promise<void> {
+    if (this.failure) throw writeFailed(this.path, this.failure);
     if (!this.buffer.length) return;
     const chunk = this.buffer.join('');
     this.buffer = [];
@@ -143,12 +150,21 @@ export class JsonlFileSink implements ResultSink {
   }
 
   async close(commit: boolean): Promise<void> {
+    if (!commit) {
+      // The run failed: drop the temp file (a previous output file stays as it was).
+      (await this.stream?.catch(() => null))?.destroy();
+      await rm(this.tmp, { force: true });
+      return;
+    }
     await this.drain();
     try {
       const s = await this.open();
-      await new Promise<void>((res, rej) => s.end((e?: Error | null) => (e ? rej(e) : res())));
-      if (commit) await rename(this.tmp, this.path);
-      else await rm(this.tmp, { force: true });
+      await new Promise<void>((res, rej) => {
+        s.once('error', rej);
+        s.end(() => res());
+      });
+      if (this.failure) throw this.failure;
+      await rename(this.tmp, this.path);
     } catch (e) {
       throw writeFailed(this.path, e);
     }
