@@ -48,8 +48,12 @@ export const { ChatOpenAICompletions } = loadBundle(new URL('./langchain.bundle.
 setFlagsFromString(V8_FLAGS);
 const loader = pathToFileURL(path.join(root, 'dist/providers/bundle-loader.js')).href;
 const { writeCodeCache } = await import(loader);
-writeCodeCache(pathToFileURL(bundle), ({ ChatOpenAICompletions }) => {
-  new ChatOpenAICompletions({ model: 'gpt-4o-mini', apiKey: 'not-a-key', maxRetries: 0, maxTokens: 16 }).invocationParams({});
+await writeCodeCache(pathToFileURL(bundle), async ({ ChatOpenAICompletions }) => {
+  // One request the way a run sends it, answered by a stub in this process (nothing leaves it).
+  const reply = { id: 'warm', object: 'chat.completion', created: 0, model: 'gpt-4o-mini', choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }], usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } };
+  const fetch = async () => new Response(JSON.stringify(reply), { status: 200, headers: { 'content-type': 'application/json' } });
+  const model = new ChatOpenAICompletions({ model: 'gpt-4o-mini', apiKey: 'not-a-key', maxRetries: 0, maxTokens: 16, configuration: { baseURL: 'http://127.0.0.1:9/v1', fetch } });
+  await model.completionWithRetry({ ...model.invocationParams({}), stream: false, messages: [{ role: 'user', content: 'warm-up' }] }, { signal: new AbortController().signal });
 });
 const check = spawnSync(process.execPath, ['--input-type=module', '-e', `
   import { setFlagsFromString } from 'node:v8';

@@ -55,11 +55,12 @@ export function cacheAccepted(url: URL): boolean {
 
 /**
  * Build time: run the bundle, let `warm` exercise it (so the functions a run needs first are
- * compiled too), and write the code cache.
+ * compiled too: V8 compiles a function on its first call, and the cache holds what has been
+ * compiled when it is made), and write the code cache.
  */
-export function writeCodeCache(url: URL, warm: (exports: Exports) => void): void {
+export async function writeCodeCache(url: URL, warm: (exports: Exports) => unknown): Promise<void> {
   const file = fileURLToPath(url);
   const { script, run } = compile(file);
-  warm(run());
+  await warm(run());
   writeFileSync(cachePath(file), script.createCachedData());
 }
