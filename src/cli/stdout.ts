@@ -3,7 +3,7 @@
  * crash: writes to a closed pipe fail with EPIPE, which would otherwise surface as an unhandled
  * 'error' event and a stack trace. A command that is mid-run registers a handler (run stops
  * dispatching as on Ctrl-C, so finished and in-flight work still reaches the cache and the
- * ledger); any other command just ends, with the exit code it already has.
+ * ledger); any other command finishes as it would, with its own exit code.
  */
 let closed = false;
 let handler: (() => void) | null = null;
@@ -13,8 +13,9 @@ export function watchStdout(stream: NodeJS.WriteStream = process.stdout): void {
     if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED') {
       if (closed) return;
       closed = true;
-      if (handler) handler();
-      else process.exit(process.exitCode ?? 0);
+      // Other commands finish as they would (their exit code, e.g. a failed gate, still holds);
+      // what they write from now on goes nowhere.
+      handler?.();
       return;
     }
     process.stderr.write(`error: cannot write to stdout: ${e.message}\n`);

@@ -23,10 +23,13 @@ export interface WalkOptions {
   ignore?: readonly string[];
 }
 
-/** Is `abs` one of `paths`, inside one of them, or a temp/side file of one? */
+const SQLITE_SIDE_FILES = ['-wal', '-shm', '-journal'];
+
+/** Is `abs` one of `paths`, inside one of them, or a temp file (`.tmp-…`) or SQLite side file of one? */
 export function isOwnFile(abs: string, paths: readonly string[]): boolean {
   for (const p of paths) {
-    if (abs === p || abs.startsWith(p + path.sep) || abs.startsWith(p + '.tmp-') || abs.startsWith(p + '-')) return true;
+    if (abs === p || abs.startsWith(p + path.sep) || abs.startsWith(p + '.tmp-')) return true;
+    if (SQLITE_SIDE_FILES.some((s) => abs === p + s)) return true;
   }
   return false;
 }

@@ -66,11 +66,12 @@ describe('walking folders', () => {
       'summaries/a.md': 'a summary',
       'state/cache.sqlite': 'x',
       'state/cache.sqlite-wal': 'x',
+      'state/cache.sqlite-shm': 'x',
       'state/notes.md': 'kept: not a tool file',
-      'outside.md': 'kept: a prefix of nothing',
+      'summaries-2024.md': 'kept: only shares a prefix with the output folder',
     });
     const ignore = ['out.jsonl', 'summaries', 'state/cache.sqlite'].map((p) => path.join(root, p));
-    expect(summary(await collect([root], { ignore }))).toEqual(['doc a.md', 'doc outside.md', 'doc state/notes.md']);
+    expect(summary(await collect([root], { ignore }))).toEqual(['doc a.md', 'doc state/notes.md', 'doc summaries-2024.md']);
   });
 
   it('reads a hidden file or folder when it is named explicitly', async () => {
