@@ -57,6 +57,26 @@ export class LlmbatchError extends Error {
   }
 }
 
+const FS_TEXT: Record<string, (path: string) => string> = {
+  EEXIST: (p) => `${p} is a file, not a folder`,
+  ENOTDIR: (p) => `a part of ${p} is a file, not a folder`,
+  EISDIR: (p) => `${p} is a folder`,
+  ENOENT: (p) => `cannot create ${p}`,
+  EACCES: (p) => `permission denied (${p})`,
+  EPERM: (p) => `permission denied (${p})`,
+  EROFS: (p) => `read-only file system (${p})`,
+  ENOSPC: () => 'no space left on the device',
+  EDQUOT: () => 'disk quota exceeded',
+};
+
+/** A file-system error in words, for creating or writing a file ("X is a file, not a folder"). */
+export function fsErrorText(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  const text = err?.code ? FS_TEXT[err.code] : undefined;
+  if (text) return text(err.path ?? '?');
+  return err?.code ? `${err.code}${err.path ? ` (${err.path})` : ''}` : String(err?.message ?? e);
+}
+
 export const isLlmbatchError = (e: unknown): e is LlmbatchError => e instanceof LlmbatchError;
 
 const SECRET_PATTERNS: RegExp[] = [

@@ -4,10 +4,10 @@
  * flushed as one statement (every 100 ms or 256 entries, and on close): see BatchWriter.
  */
 import { chmodSync, closeSync, existsSync, openSync, statSync } from 'node:fs';
-import { makeDirsSync } from '../dirs.js';
+import { makeDirs } from '../dirs.js';
 import { dirname } from 'node:path';
 import Keyv from 'keyv';
-import { LlmbatchError } from '../errors.js';
+import { fsErrorText, LlmbatchError } from '../errors.js';
 import type { CompletionUsage } from '../providers/types.js';
 import { BatchingSqliteStore } from './sqlite-store.js';
 import { BatchWriter } from './batch-writer.js';
@@ -36,7 +36,7 @@ const FLUSH_SIZE = 256;
 /** Create the folder 0700 and the file 0600 before SQLite touches them. */
 export function ensurePrivateFile(path: string): void {
   const dir = dirname(path);
-  if (!existsSync(dir)) makeDirsSync(dir, 0o700);
+  if (!existsSync(dir)) makeDirs(dir, 0o700);
   if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
   else if ((statSync(path).mode & 0o077) !== 0) chmodSync(path, 0o600);
 }
@@ -85,7 +85,7 @@ export class CompletionCache {
     try {
       ensurePrivateFile(path);
     } catch (e) {
-      throw new LlmbatchError('cache', `Cannot create the cache file ${path}: ${(e as NodeJS.ErrnoException).code ?? e}`, 'Pass --cache with a writable path, or --no-cache.');
+      throw new LlmbatchError('cache', `Cannot create the cache file ${path}: ${fsErrorText(e)}`, 'Pass --cache with a writable path, or --no-cache.');
     }
     let store: BatchingSqliteStore;
     try {

@@ -26,8 +26,6 @@ export function watchStdout(stream: NodeJS.WriteStream = process.stdout): void {
   process.stderr.on('error', () => {});
 }
 
-export const stdoutClosed = (): boolean => closed;
-
 /** While set, a closed stdout calls `fn` instead of ending the process. */
 export function onStdoutClosed(fn: (() => void) | null): void {
   handler = fn;

@@ -9,7 +9,7 @@ import { access, rename, rm, writeFile } from 'node:fs/promises';
 import { makeDirs } from '../dirs.js';
 import { once } from 'node:events';
 import { dirname, join, resolve, sep } from 'node:path';
-import { LlmbatchError } from '../errors.js';
+import { fsErrorText, LlmbatchError } from '../errors.js';
 
 export interface OutputRecord {
   id: string;
@@ -36,46 +36,27 @@ export interface ResultSink {
 
 const tmpName = (path: string) => `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
 
-const CODE_TEXT: Record<string, (path: string) => string> = {
-  EEXIST: (p) => `${p} is a file, not a folder`,
-  ENOTDIR: (p) => `a part of ${p} is a file, not a folder`,
-  EISDIR: (p) => `${p} is a folder`,
-  ENOENT: (p) => `cannot create ${p}`,
-  EACCES: (p) => `permission denied (${p})`,
-  EPERM: (p) => `permission denied (${p})`,
-  EROFS: (p) => `read-only file system (${p})`,
-  ENOSPC: () => 'no space left on the device',
-  EDQUOT: () => 'disk quota exceeded',
-};
-
-const reason = (e: unknown) => {
-  const err = e as NodeJS.ErrnoException;
-  const text = err?.code ? CODE_TEXT[err.code] : undefined;
-  if (text) return text(err.path ?? '?');
-  return err?.code ? `${err.code}${err.path ? ` (${err.path})` : ''}` : String(err?.message ?? e);
-};
-
 /** An output that cannot be written before the run starts: nothing has been sent. */
 export function notWritable(what: string, e: unknown): LlmbatchError {
-  return new LlmbatchError('usage', `Cannot write ${what}: ${reason(e)}`, 'Its folder must exist or be creatable, and be writable. Nothing was sent.', { cause: e });
+  return new LlmbatchError('usage', `Cannot write ${what}: ${fsErrorText(e)}`, 'Its folder must exist or be creatable, and be writable. Nothing was sent.', { cause: e });
 }
 
 /** A write that failed mid-run (disk full, folder removed …): the answers so far are in the cache. */
 export function writeFailed(what: string, e: unknown): LlmbatchError {
   if (e instanceof LlmbatchError) return e;
-  return new LlmbatchError('output', `Cannot write ${what}: ${reason(e)}`,
+  return new LlmbatchError('output', `Cannot write ${what}: ${fsErrorText(e)}`,
     'The answers received so far are in the cache: fix the problem (space, permissions) and run the same command again; they will not be paid for twice.', { cause: e });
 }
 
 /** Creates `dir` if needed and checks that files can be created in it. */
 export async function ensureWritableDir(dir: string): Promise<void> {
-  await makeDirs(dir);
+  makeDirs(dir);
   await access(dir, constants.W_OK | constants.X_OK);
 }
 
 /** Write a whole file atomically: a temp file in the same folder, then rename. */
 export async function writeAtomic(path: string, data: string): Promise<void> {
-  await makeDirs(dirname(path));
+  makeDirs(dirname(path));
   const tmp = tmpName(path);
   await writeFile(tmp, data);
   await rename(tmp, path);
@@ -93,14 +74,15 @@ export class JsonlFileSink implements ResultSink {
   }
 
   private open(): Promise<WriteStream> {
-    this.stream ??= makeDirs(dirname(this.path)).then(async () => {
+    this.stream ??= (async () => {
+      makeDirs(dirname(this.path));
       const s = this.createStream(this.tmp);
       await once(s, 'open'); // rejects with the open error (ENOENT, EACCES, EISDIR …)
       s.on('error', (e) => {
         this.failure ??= e;
       });
       return s;
-    });
+    })();
     return this.stream;
   }
 

@@ -92,7 +92,7 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
   await deps.ledger?.startRun(runId, opts.command, startedAt);
 
   const stop = new AbortController();
-  setMaxListeners(0, stop.signal); // every request in flight listens for the stop
+  setMaxListeners(0, stop.signal); // every document backing off or waiting for the rate limiter listens for the stop
   let stopping: 'signal' | 'budget' | 'fatal' | null = null;
   let fatal: LlmbatchError | undefined;
   let runError: unknown;

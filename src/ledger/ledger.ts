@@ -3,7 +3,7 @@
  * the cache. `report` and `compare`'s output-token history read it. Request rows are buffered
  * and inserted as one statement per batch (json_each), like the cache.
  */
-import { LlmbatchError } from '../errors.js';
+import { fsErrorText, LlmbatchError } from '../errors.js';
 import { corruptError, ensurePrivateFile, retryBusy } from '../cache/store.js';
 import { BatchWriter } from '../cache/batch-writer.js';
 import type { RunReport, UsageRecord } from '../report/types.js';
@@ -64,7 +64,7 @@ export class Ledger {
     try {
       ensurePrivateFile(path);
     } catch (e) {
-      throw new LlmbatchError('ledger', `Cannot create the ledger file ${path}: ${(e as NodeJS.ErrnoException).code ?? e}`);
+      throw new LlmbatchError('ledger', `Cannot create the ledger file ${path}: ${fsErrorText(e)}`);
     }
     let db: Db | undefined;
     try {

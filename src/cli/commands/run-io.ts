@@ -1,16 +1,16 @@
 /** Run plumbing that touches the process: sinks for stdout, signals, stdin buffering. */
 import type { Cli } from '../context.js';
 import { FolderSink, JsonlFileSink, type OutputRecord, type ResultSink } from '../../engine/outputs.js';
-import { onStdoutClosed, stdoutClosed } from '../stdout.js';
+import { onStdoutClosed } from '../stdout.js';
 
 /**
  * Results as JSONL on stdout. Once the reader has gone (`| head`), records are dropped: the run
  * is stopping (stdout.ts), and every answer is in the cache for a re-run with --out.
  */
 export class StdoutSink implements ResultSink {
-  constructor(private readonly out: NodeJS.WriteStream, private readonly isClosed: () => boolean = stdoutClosed) {}
+  constructor(private readonly out: NodeJS.WriteStream) {}
   async write(record: OutputRecord): Promise<void> {
-    if (this.isClosed() || this.out.destroyed) return;
+    if (this.out.destroyed) return; // EPIPE destroyed it (stdout.ts)
     if (this.out.write(JSON.stringify(record) + '\n')) return;
     await new Promise<void>((resolve) => {
       const done = () => {

@@ -34,12 +34,9 @@ export function inputOptions(settings: Settings): InputOptions {
 
 /** What the tool itself writes, so `-o docs/summaries/` inside `docs/` is never read back as input. */
 function ownFiles(settings: Settings): string[] {
-  const abs = (p: string) => path.resolve(settings.cwd, p);
-  const own = [settings.ledgerPath];
-  if (settings.cache !== false) own.push(settings.cache);
-  if (settings.out) own.push(abs(settings.out));
-  if (settings.report) own.push(abs(settings.report));
-  return own.map(abs);
+  return [settings.ledgerPath, settings.cache, settings.out, settings.report]
+    .filter((p): p is string => typeof p === 'string' && p !== '')
+    .map((p) => path.resolve(settings.cwd, p));
 }
 
 /** How -p is resolved: config prompts, built-ins, files relative to the working folder, --system. */
