@@ -115,12 +115,9 @@ export async function run(cmd, args, { env = process.env, cwd = ROOT, timed = HA
   return res;
 }
 
-/**
- * Run the built CLI as the installed `llmbatch` command runs: the file itself, through its
- * `#!/usr/bin/env -S node …` line, which passes node the heap flags of bin/v8-flags.js.
- */
+/** Run the built CLI (`node bin/llmbatch.js …`). */
 export function runCli(args, opts = {}) {
-  return run(CLI, args, opts);
+  return run(process.execPath, [CLI, ...args], opts);
 }
 
 /** A short, readable description of a failed child, for the report. */

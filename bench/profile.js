@@ -9,8 +9,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildCorpus } from './corpus.js';
 import { buildManySmall } from './corpus-many.js';
-import { CLI, cliEnv, killAll, OUT_DIR, run, runCli, startFakeServer, tempDir } from './lib.js';
-import { V8_FLAGS } from '../bin/v8-flags.js';
+import { CLI, cliEnv, killAll, OUT_DIR, run, startFakeServer, tempDir } from './lib.js';
 import { summarize } from './profile-summary.js';
 
 const { values: o, positionals } = parseArgs({
@@ -24,8 +23,7 @@ async function profiled(name, args, env) {
   const dir = path.join(OUT_DIR, 'profiles', name);
   await fs.rm(dir, { recursive: true, force: true });
   await fs.mkdir(dir, { recursive: true });
-  // With the flags the installed command passes node (bin/llmbatch.js's #! line).
-  const res = await run(process.execPath, [...V8_FLAGS.split(' '), '--cpu-prof', '--cpu-prof-dir', dir, CLI, ...args], { env });
+  const res = await run(process.execPath, ['--cpu-prof', '--cpu-prof-dir', dir, CLI, ...args], { env });
   const files = (await fs.readdir(dir)).filter((f) => f.endsWith('.cpuprofile')).sort();
   process.stdout.write(`\n### ${name}: exit ${res.code}, wall ${(res.wallMs / 1000).toFixed(2)} s, CPU ${(res.cpuMs / 1000).toFixed(2)} s\n`);
   for (const f of files) {
@@ -45,7 +43,7 @@ try {
     if (which.includes('warm')) {
       const cache = path.join(state, 'c', 'cache.sqlite');
       await fs.mkdir(path.dirname(cache), { recursive: true });
-      await runCli([...common, '--cache', cache], { env });
+      await run(process.execPath, [CLI, ...common, '--cache', cache], { env });
       await profiled('warm', [...common, '--cache', cache], env);
     }
     await server.close();

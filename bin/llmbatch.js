@@ -1,5 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=64
-// The flags on the line above are bin/v8-flags.js's (see there; a test keeps them equal).
+#!/usr/bin/env node
 import { setFlagsFromString } from 'node:v8';
 import { V8_FLAGS } from './v8-flags.js';
 setFlagsFromString(V8_FLAGS);
