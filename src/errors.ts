@@ -23,6 +23,7 @@ export type ErrorCode =
   | 'gate'
   | 'auth'
   | 'model-not-found'
+  | 'unreachable'
   | 'not-available'
   | 'interrupted'
   | 'internal';
@@ -39,6 +40,8 @@ const exitFor: Record<ErrorCode, number> = {
   gate: ExitCode.gate,
   auth: ExitCode.provider,
   'model-not-found': ExitCode.provider,
+  // Not a refusal (exit 4 is the provider saying no): documents failed because nothing answered.
+  unreachable: ExitCode.someFailed,
   interrupted: ExitCode.interrupted,
   internal: 1,
 };

@@ -1,7 +1,8 @@
 /**
  * One model call as the engine makes it: cache first, then the provider (identical requests
  * in flight share one call), then the cache is filled. Returns data for success and ordinary
- * failure; throws only FatalProviderError (401/403/404), which aborts the run.
+ * failure; throws only FatalProviderError (401/403/404, or a server out of reach), which aborts
+ * the run.
  */
 import { cacheKey, type CompletionCache } from '../cache/index.js';
 import { costOf, type ModelRegistry } from '../models/index.js';
@@ -94,7 +95,7 @@ async function send(req: CompletionRequest, id: string, ctx: CallContext): Promi
     };
     return { content: out.result.content, finish_reason: out.result.finish_reason, usage, attempts: out.attempts, latencyMs: out.latencyMs };
   } catch (e) {
-    if (e instanceof RequestFailure && (e.error.kind === 'auth' || e.error.kind === 'model')) throw new FatalProviderError(e.error, req.model);
+    if (e instanceof RequestFailure && (e.error.kind === 'auth' || e.error.kind === 'model' || e.serverDown)) throw new FatalProviderError(e.error, req.model);
     throw e;
   }
 }

@@ -2,7 +2,8 @@
  * One document through the pipeline: compress → route → fit the context window (fallback
  * models, else map-reduce over chunks) → call (fallback again after retries run out on
  * 429/5xx) → escalate when the cascade's condition holds. Every call goes through the cache
- * and is tallied; the outcome is data. Only FatalProviderError (401/403/404) escapes.
+ * and is tallied; the outcome is data. Only FatalProviderError (401/403/404, server out of reach)
+ * escapes.
  */
 import { CONDENSE_PROMPT, DEFAULT_CONDENSE_MODEL } from '../compress/index.js';
 import type { Document } from '../documents/types.js';

@@ -9,8 +9,24 @@ import { classifyError } from '../providers/classify.js';
 import { ProviderError, RETRYABLE, type CompletionRequest, type CompletionResult, type Provider } from '../providers/types.js';
 import { backoffMs, sleep, type Aimd, type RateLimiter, type Slots } from './limits.js';
 
+/**
+ * When the server last answered anything (any HTTP status counts: it is there). A request whose
+ * every attempt failed to connect while nothing else reached the server either means the server
+ * is down or the URL is wrong: the run stops instead of retrying every document in turn.
+ */
+export class ServerContact {
+  private last = -Infinity;
+  mark(): void {
+    this.last = performance.now();
+  }
+  since(t: number): boolean {
+    return this.last >= t;
+  }
+}
+
 export interface AttemptContext {
   provider: Provider;
+  contact?: ServerContact;
   limiter: RateLimiter;
   /** Requests in flight at most (-c); absent: no bound here (callers bound themselves). */
   slots?: Slots;
@@ -32,7 +48,12 @@ export interface RequestOutcome {
 }
 
 export class RequestFailure extends Error {
-  constructor(readonly error: ProviderError, readonly attempts: number) {
+  constructor(
+    readonly error: ProviderError,
+    readonly attempts: number,
+    /** Every attempt failed to connect and nothing reached the server meanwhile (ServerContact). */
+    readonly serverDown = false,
+  ) {
     super(error.message);
   }
 }
@@ -55,16 +76,25 @@ function onStop(stop: AbortSignal, ctrl: AbortController): () => void {
 }
 
 export async function executeRequest(req: CompletionRequest, rateTokens: number, ctx: AttemptContext): Promise<RequestOutcome> {
-  for (let attempt = 1; ; attempt++) {
-    if (ctx.slots && !(await ctx.slots.acquire())) throw stopped(attempt - 1);
-    let outcome: RequestOutcome | { retryInMs: number };
-    try {
-      outcome = await attemptOnce(req, rateTokens, ctx, attempt);
-    } finally {
-      ctx.slots?.release(); // not held while backing off: other documents may use it meanwhile
+  let firstSent = Infinity; // not when this was called: it may have waited long for a slot
+  try {
+    for (let attempt = 1; ; attempt++) {
+      if (ctx.slots && !(await ctx.slots.acquire())) throw stopped(attempt - 1);
+      if (attempt === 1) firstSent = performance.now();
+      let outcome: RequestOutcome | { retryInMs: number };
+      try {
+        outcome = await attemptOnce(req, rateTokens, ctx, attempt);
+      } finally {
+        ctx.slots?.release(); // not held while backing off: other documents may use it meanwhile
+      }
+      if (!('retryInMs' in outcome)) return outcome;
+      await sleep(outcome.retryInMs, ctx.signal);
     }
-    if (!('retryInMs' in outcome)) return outcome;
-    await sleep(outcome.retryInMs, ctx.signal);
+  } catch (e) {
+    if (e instanceof RequestFailure && e.error.kind === 'unreachable' && ctx.contact && !ctx.contact.since(firstSent)) {
+      throw new RequestFailure(e.error, e.attempts, true);
+    }
+    throw e;
   }
 }
 
@@ -86,6 +116,7 @@ async function attemptOnce(req: CompletionRequest, rateTokens: number, ctx: Atte
   const started = performance.now();
   try {
     const result = await ctx.provider.complete(req, { signal: attemptCtrl.signal });
+    ctx.contact?.mark();
     ctx.aimd?.onSuccess();
     return { result, attempts: attempt, latencyMs: performance.now() - started };
   } catch (e) {
@@ -93,6 +124,7 @@ async function attemptOnce(req: CompletionRequest, rateTokens: number, ctx: Atte
     // retrying it per document would only repeat it thousands of times.
     if (e instanceof LlmbatchError) throw e;
     let error = e instanceof ProviderError ? e : classifyError(e, ctx.secrets, timedOut, ctx.signal.aborted);
+    if (error.status !== undefined) ctx.contact?.mark();
     if (ctx.signal.aborted) error = new ProviderError('aborted', 'run stopped');
     else if (timedOut && error.kind !== 'timeout') error = new ProviderError('timeout', `no reply within ${Math.round(ctx.timeoutMs / 1000)} s`);
     if (error.kind === 'rate') ctx.aimd?.onRateLimited();

@@ -33,6 +33,7 @@ import type { Progress, RunEvent } from './events.js';
 import type { TextTransform } from '../plan/text.js';
 import { Aimd, RateLimiter, Slots, sleep } from './limits.js';
 import { InOrder, type OutputRecord, type ResultSink } from './outputs.js';
+import { ServerContact } from './request.js';
 
 export interface RunOptions {
   items: AsyncIterable<InputItem>;
@@ -133,7 +134,7 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
     model: opts.model,
     temperature: opts.temperature,
     maxOutputTokens: opts.maxOutputTokens,
-    attempt: { provider: deps.provider, limiter: new RateLimiter({ rpm: opts.rpm, tpm: opts.tpm }), slots, aimd, retries: opts.retries, timeoutMs: opts.timeoutMs, signal: stop.signal, secrets: opts.secrets, random: deps.random },
+    attempt: { provider: deps.provider, contact: new ServerContact(), limiter: new RateLimiter({ rpm: opts.rpm, tpm: opts.tpm }), slots, aimd, retries: opts.retries, timeoutMs: opts.timeoutMs, signal: stop.signal, secrets: opts.secrets, random: deps.random },
     onRetry: (id, info) => emit({ type: 'retry', id, ...info }),
     transform: opts.transform,
     routes: opts.routes,
@@ -198,13 +199,7 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
             stop.abort();
             return;
           }
-          if (!fatal) {
-            const err = e.error;
-            const badModel = e.model;
-            fatal = err.kind === 'auth'
-              ? new LlmbatchError('auth', `The server refused the credentials (${err.message})`, `Check the key in the variable the tool reads (OPENAI_API_KEY or --api-key-env), or pass --base-url for a local server that needs none.`)
-              : new LlmbatchError('model-not-found', `The server does not know model "${badModel}" (${err.message})`, 'Check the model name (llmbatch models lists known ones) or the server (--base-url).');
-          }
+          fatal ??= fatalError(e, deps.provider.id);
           halt('fatal');
           stop.abort();
           await order.put(doc.index, null);
@@ -229,6 +224,19 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
   });
   await deps.ledger?.finishRun(report, status === 'done' ? 'done' : status === 'interrupted' ? 'interrupted' : status === 'aborted' ? 'aborted' : 'failed');
   return { report, status, fatal };
+}
+
+/** The one run-level error of a FatalProviderError. `server` is the provider's id (origin and path, no credentials). */
+function fatalError(e: FatalProviderError, server: string): LlmbatchError {
+  const err = e.error;
+  if (err.kind === 'auth') {
+    return new LlmbatchError('auth', `The server refused the credentials (${err.message})`, `Check the key in the variable the tool reads (OPENAI_API_KEY or --api-key-env), or pass --base-url for a local server that needs none.`);
+  }
+  if (err.kind === 'model') {
+    return new LlmbatchError('model-not-found', `The server does not know model "${e.model}" (${err.message})`, 'Check the model name (llmbatch models lists known ones) or the server (--base-url).');
+  }
+  return new LlmbatchError('unreachable', `Cannot reach the server at ${server}: ${err.message.replace(/^cannot connect to the server: /, '')}`,
+    'Is it running? Check --base-url (or OPENAI_BASE_URL). Once it answers, run the same command again: finished documents come from the cache.');
 }
 
 /** A ledger row for a call that is part of a document's answer (chunk, reduce, condense, …). */

@@ -40,6 +40,15 @@ function kindForStatus(status: number): ProviderErrorKind {
 
 const NETWORK_CODES = /ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|UND_ERR|socket hang up|other side closed|fetch failed|Connection error/i;
 
+/** No connection was made at all: nothing listens there, the host name does not resolve, no route. */
+const CONNECT_CODES = new Map([
+  ['ECONNREFUSED', 'connection refused'],
+  ['ENOTFOUND', 'unknown host'],
+  ['EAI_AGAIN', 'host name lookup failed'],
+  ['EHOSTUNREACH', 'host unreachable'],
+  ['ENETUNREACH', 'network unreachable'],
+]);
+
 export function classifyError(e: unknown, secrets: readonly string[], timedOut: boolean, stopping: boolean): ProviderError {
   if (e instanceof ProviderError) return e;
   const err = (e ?? {}) as { name?: string; message?: string; status?: number; headers?: unknown; code?: string; cause?: unknown; error?: { message?: string; code?: string } };
@@ -55,6 +64,9 @@ export function classifyError(e: unknown, secrets: readonly string[], timedOut: 
   }
   if (err.name === 'TimeoutError') return new ProviderError('timeout', 'request timed out');
   if (err.name === 'AbortError') return new ProviderError('network', message);
+  const causeCode = (err.cause as { code?: unknown } | undefined)?.code ?? err.code;
+  const connect = typeof causeCode === 'string' ? CONNECT_CODES.get(causeCode) : undefined;
+  if (connect) return new ProviderError('unreachable', `cannot connect to the server: ${connect} (${causeCode})`);
   const cause = String((err.cause as { code?: string; message?: string })?.code ?? '') + ' ' + String((err.cause as Error)?.message ?? '');
   if (NETWORK_CODES.test(raw) || NETWORK_CODES.test(cause)) return new ProviderError('network', `network error: ${message}`);
   return new ProviderError('network', message);

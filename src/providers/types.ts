@@ -34,7 +34,8 @@ export type ProviderErrorKind =
   | 'model' // 404: abort the run
   | 'rate' // 429: retry, back off
   | 'server' // 5xx, 408, 409: retry
-  | 'network' // connection reset/refused: retry
+  | 'network' // connection reset, dropped reply: retry
+  | 'unreachable' // no connection at all (refused, unknown host, no route): retry; the run stops when the server stays out of reach
   | 'timeout' // our per-request timeout: retry
   | 'context' // context_length_exceeded: not retried
   | 'bad-request' // other 4xx: not retried
@@ -54,7 +55,7 @@ export class ProviderError extends Error {
   }
 }
 
-export const RETRYABLE: ReadonlySet<ProviderErrorKind> = new Set(['rate', 'server', 'network', 'timeout']);
+export const RETRYABLE: ReadonlySet<ProviderErrorKind> = new Set(['rate', 'server', 'network', 'unreachable', 'timeout']);
 
 /** A server's identity in cache keys: origin + path of the base URL, without a trailing slash. */
 export function serverId(baseUrl: string): string {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { createServer, type AddressInfo } from 'node:net';
 import { startFakeOpenAI } from '../support/fake-openai.js';
 import { FIXTURES, TEST_KEY, makeDocs, parseJsonl, runCli, tempDir, testEnv } from '../support/cli.js';
 
@@ -15,6 +16,15 @@ beforeEach(() => {
   fake.setOptions({ latencyMs: 0, fail429Rate: 0, fail500Rate: 0, dropRate: 0, apiKey: TEST_KEY, failFirst: 0 });
   fake.reset();
 });
+
+/** A loopback port nothing listens on (it was free a moment ago). */
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const { port } = srv.address() as AddressInfo;
+  await new Promise((r) => srv.close(r));
+  return port;
+}
 
 function allFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
@@ -86,6 +96,46 @@ describe('run / summarize end to end', () => {
     expect(res.stderr).toMatch(/hint:/);
     expect(res.stderr).not.toContain('sk-wrong-key-abcdefghijklmnop');
     expect(res.stderr.split('\n').filter((l) => l.startsWith('error:'))).toHaveLength(1);
+  });
+
+  it('stops with one error (exit 1) when nothing listens at the base URL, and keeps the old --out', async () => {
+    const port = await freePort();
+    const out = join(tempDir(), 'out.jsonl');
+    writeFileSync(out, '{"previous":"run"}\n');
+    const res = await runCli(['summarize', makeDocs(50), '-c', '4', '--retries', '1', '-o', out], { env: testEnv(`http://127.0.0.1:${port}/v1`) });
+    expect(res.code).toBe(1);
+    const errors = res.stderr.split('\n').filter((l) => l.startsWith('error:'));
+    expect(errors).toEqual([`error: Cannot reach the server at http://127.0.0.1:${port}/v1: connection refused (ECONNREFUSED)`]);
+    expect(res.stderr).toMatch(/hint: Is it running\? Check --base-url/);
+    expect(readFileSync(out, 'utf8')).toBe('{"previous":"run"}\n');
+  });
+
+  it('a server that goes away mid-run: finished documents are kept, and the re-run sends only the rest', async () => {
+    const docs = makeDocs(40);
+    const out = join(tempDir(), 'out.jsonl');
+    const port = await freePort();
+    const env = testEnv(`http://127.0.0.1:${port}/v1`);
+    const server = await startFakeOpenAI({ apiKey: TEST_KEY, port, latencyMs: 20 });
+    let ended = false;
+    const run = runCli(['summarize', docs, '-c', '2', '--retries', '1', '-o', out], { env }).finally(() => (ended = true));
+    while (server.stats.requests < 10 && !ended) await new Promise((r) => setTimeout(r, 5));
+    await server.close();
+    const first = await run;
+    expect(first.code).toBe(1);
+    expect(first.stderr).toMatch(/error: Cannot reach the server at .*connection refused/);
+    const kept = parseJsonl(readFileSync(out, 'utf8')).filter((l) => l.error === null);
+    expect(kept.length).toBeGreaterThanOrEqual(8);
+    expect(kept.length).toBeLessThan(40);
+
+    const again = await startFakeOpenAI({ apiKey: TEST_KEY, port });
+    try {
+      const second = await runCli(['summarize', docs, '-c', '2', '-o', out], { env });
+      expect(second.code).toBe(0);
+      expect(again.stats.requests).toBe(40 - kept.length);
+      expect(parseJsonl(readFileSync(out, 'utf8')).filter((l) => l.error === null)).toHaveLength(40);
+    } finally {
+      await again.close();
+    }
   });
 
   it('aborts with exit 4 on an unknown model (404)', async () => {

@@ -163,6 +163,10 @@ describe('backoff and Retry-After', () => {
     [{ status: 400, message: "This model's maximum context length is 8192 tokens" }, 'context'],
     [{ status: 400, message: 'bad request' }, 'bad-request'],
     [{ message: 'fetch failed', cause: { code: 'ECONNRESET' } }, 'network'],
+    [{ message: 'Connection error.', cause: { code: 'ECONNREFUSED' } }, 'unreachable'],
+    [{ message: 'Connection error.', cause: { code: 'ENOTFOUND' } }, 'unreachable'],
+    [{ message: 'connect EHOSTUNREACH', code: 'EHOSTUNREACH' }, 'unreachable'],
+    [{ message: 'Connection error.', cause: { code: 'constructor' } }, 'network'],
   ])('classifies %j as %s, without the key', (err, kind) => {
     const e = classifyError(Object.assign(new Error(err.message), err), ['sk-abcdefghijklmnop1234'], false, false);
     expect(e.kind).toBe(kind);

@@ -110,6 +110,41 @@ describe('runBatch', () => {
     expect(state.calls).toBeLessThanOrEqual(8);
   });
 
+  const refused = () => new ProviderError('unreachable', 'cannot connect to the server: connection refused (ECONNREFUSED)');
+
+  it('stops the run when the server cannot be reached at all, after one document\'s retries', async () => {
+    const { provider, state } = fakeProvider({ fail: refused });
+    const { s, records } = sink();
+    const out = await runBatch(base({ items: docs(5000), concurrency: 4, retries: 1 }), { provider, registry, cache: null, ledger: null, sink: s, random: () => 0 });
+    expect(out.status).toBe('aborted');
+    expect(out.fatal?.exitCode).toBe(1);
+    expect(out.fatal?.message).toBe('Cannot reach the server at http://fake: connection refused (ECONNREFUSED)');
+    // Other documents try while the first one backs off, but the run ends with the first one's
+    // retries: far fewer calls than documents, not two per document.
+    expect(state.calls).toBeLessThan(5000);
+    expect(records).toHaveLength(0);
+  });
+
+  it('keeps what was done when the server goes away mid-run, then stops', async () => {
+    const { provider, state } = fakeProvider({ fail: (n) => (n > 10 ? refused() : undefined) });
+    const { s, records } = sink();
+    const out = await runBatch(base({ items: docs(5000), concurrency: 2, retries: 1 }), { provider, registry, cache: null, ledger: null, sink: s, random: () => 0 });
+    expect(out.status).toBe('aborted');
+    expect(out.fatal?.code).toBe('unreachable');
+    expect(records.filter((r) => r.error === null)).toHaveLength(10);
+    expect(state.calls).toBeLessThan(5000);
+  });
+
+  it('a document that cannot connect while others get answers fails alone; the run goes on', async () => {
+    const { provider } = fakeProvider({ fail: (_n, req) => (req.messages.at(-1)!.content.includes('number 3') ? refused() : undefined) });
+    const { s, records } = sink();
+    const out = await runBatch(base({ items: docs(30), concurrency: 4, retries: 2 }), { provider, registry, cache: null, ledger: null, sink: s, random: () => 0 });
+    expect(out.status).toBe('done');
+    expect(out.fatal).toBeUndefined();
+    expect(out.report.documents).toMatchObject({ done: 29, failed: 1 });
+    expect(records.find((r) => r.id === 'd3.txt')!.error).toMatch(/connection refused \(ECONNREFUSED\) \(after 3 attempts\)/);
+  });
+
   it('stops dispatching once spend reaches --budget', async () => {
     const { provider, state } = fakeProvider({ delayMs: 2 });
     const { s, records } = sink();
