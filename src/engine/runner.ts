@@ -233,7 +233,7 @@ function fatalError(e: FatalProviderError, server: string): LlmbatchError {
     return new LlmbatchError('auth', `The server refused the credentials (${err.message})`, `Check the key in the variable the tool reads (OPENAI_API_KEY or --api-key-env), or pass --base-url for a local server that needs none.`);
   }
   if (err.kind === 'model') {
-    return new LlmbatchError('model-not-found', `The server does not know model "${e.model}" (${err.message})`, 'Check the model name (llmbatch models lists known ones) or the server (--base-url).');
+    return new LlmbatchError('model-not-found', `The server does not know model "${e.model}" (${err.message})`, 'Check the model name (llmbatch models lists known ones), or the base URL: OpenAI-compatible servers usually expect it to end in /v1 (--base-url).');
   }
   return new LlmbatchError('unreachable', `Cannot reach the server at ${server}: ${err.message.replace(/^cannot connect to the server: /, '')}`,
     'Is it running? Check --base-url (or OPENAI_BASE_URL). Once it answers, run the same command again: finished documents come from the cache.');

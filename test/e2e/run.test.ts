@@ -146,6 +146,14 @@ describe('run / summarize end to end', () => {
     expect(fake.stats.requests).toBeLessThanOrEqual(8);
   });
 
+  it('a base URL without /v1 (404 for the path) aborts with exit 4 and a hint about the URL', async () => {
+    const origin = new URL(fake.baseURL).origin;
+    const res = await runCli(['summarize', makeDocs(10), '--no-cache'], { env: testEnv(origin) });
+    expect(res.code).toBe(4);
+    expect(res.stderr).toMatch(/error: .*HTTP 404/);
+    expect(res.stderr).toMatch(/hint: .*end in \/v1/);
+  });
+
   it('--dry-run sends nothing and prints the estimate', async () => {
     const res = await runCli(['summarize', FIXTURES, '--dry-run', '--json'], { env: testEnv(fake.baseURL) });
     expect(res.code).toBe(0);
