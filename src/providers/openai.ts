@@ -14,7 +14,8 @@
 import { ChatOpenAICompletions } from './langchain.js';
 import { classifyError } from './classify.js';
 import { createTransport } from './transport.js';
-import { serverId, type CompletionRequest, type CompletionResult, type Provider } from './types.js';
+import { redact } from '../errors.js';
+import { ProviderError, serverId, type CompletionRequest, type CompletionResult, type Provider } from './types.js';
 
 export interface OpenAIProviderOptions {
   baseUrl: string;
@@ -26,6 +27,43 @@ export interface OpenAIProviderOptions {
 interface Shape {
   model: ChatOpenAICompletions;
   params: Omit<ReturnType<ChatOpenAICompletions['invocationParams']>, 'stream'> & { stream: false };
+}
+
+interface ChatReply {
+  choices?: { message?: { content?: string | null; refusal?: string | null }; finish_reason?: string | null }[];
+  usage?: { prompt_tokens?: number; completion_tokens?: number; prompt_tokens_details?: { cached_tokens?: number } | null } | null;
+}
+
+/**
+ * The answer and usage of a Chat Completions reply. A 200 that is not one — a proxy's HTML page,
+ * no choices, a choice without content (a content filter, a refusal) — is an error, never an
+ * empty answer: the cache keeps answers, and an empty one would be served on every re-run.
+ * (An empty string is an answer: the routing cascade can escalate on it.)
+ */
+export function readReply(data: unknown, secrets: readonly string[]): CompletionResult {
+  const reply = (typeof data === 'object' && data !== null ? data : {}) as ChatReply;
+  const choice = Array.isArray(reply.choices) ? reply.choices[0] : undefined;
+  if (!choice?.message) {
+    const why = typeof data === 'string'
+      ? `the reply is not JSON: ${JSON.stringify(redact(data.trim(), secrets).slice(0, 80))}`
+      : 'the reply has no choices';
+    throw new ProviderError('bad-reply', `${why} (is --base-url an OpenAI-compatible API?)`);
+  }
+  const content = choice.message.content;
+  if (typeof content !== 'string') {
+    const refusal = choice.message.refusal;
+    throw new ProviderError('bad-reply', refusal
+      ? `the model refused: ${redact(refusal, secrets).slice(0, 200)}`
+      : `the reply has no content (finish_reason: ${choice.finish_reason ?? 'none'})`);
+  }
+  const usage = reply.usage;
+  return {
+    content,
+    finish_reason: choice.finish_reason ?? null,
+    usage: usage
+      ? { input_tokens: usage.prompt_tokens ?? 0, output_tokens: usage.completion_tokens ?? 0, cached_input_tokens: usage.prompt_tokens_details?.cached_tokens ?? 0 }
+      : null,
+  };
 }
 
 export function createOpenAIProvider(opts: OpenAIProviderOptions): Provider {
@@ -62,17 +100,7 @@ export function createOpenAIProvider(opts: OpenAIProviderOptions): Provider {
     async complete(req, { signal }) {
       const { model, params } = modelFor(req);
       try {
-        const data = await model.completionWithRetry({ ...params, messages: req.messages }, { signal });
-        const choice = data.choices?.[0];
-        const usage = data.usage;
-        const result: CompletionResult = {
-          content: choice?.message?.content ?? '',
-          finish_reason: choice?.finish_reason ?? null,
-          usage: usage
-            ? { input_tokens: usage.prompt_tokens ?? 0, output_tokens: usage.completion_tokens ?? 0, cached_input_tokens: usage.prompt_tokens_details?.cached_tokens ?? 0 }
-            : null,
-        };
-        return result;
+        return readReply(await model.completionWithRetry({ ...params, messages: req.messages }, { signal }), secrets);
       } catch (e) {
         throw classifyError(e, secrets, false, signal.aborted);
       }

@@ -39,6 +39,7 @@ export type ProviderErrorKind =
   | 'timeout' // our per-request timeout: retry
   | 'context' // context_length_exceeded: not retried
   | 'bad-request' // other 4xx: not retried
+  | 'bad-reply' // a 200 that is not an answer (not JSON, no choices, no content): not retried, never cached
   | 'aborted'; // the run is stopping
 
 /** A failed call, classified. Its message is already redacted of keys. */

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createServer, type AddressInfo } from 'node:net';
-import { startFakeOpenAI } from '../support/fake-openai.js';
+import { createServer as createHttpServer } from 'node:http';
+import { defaultRespond, startFakeOpenAI } from '../support/fake-openai.js';
 import { FIXTURES, TEST_KEY, makeDocs, parseJsonl, runCli, tempDir, testEnv } from '../support/cli.js';
 
 type Fake = Awaited<ReturnType<typeof startFakeOpenAI>>;
@@ -152,6 +153,37 @@ describe('run / summarize end to end', () => {
     expect(res.code).toBe(4);
     expect(res.stderr).toMatch(/error: .*HTTP 404/);
     expect(res.stderr).toMatch(/hint: .*end in \/v1/);
+  });
+
+  it('a reply without content (content filter) fails that document, is not cached, and is asked again on the re-run', async () => {
+    const docs = makeDocs(6);
+    const env = testEnv(fake.baseURL);
+    const filtered = (messages: { content: string | null }[]) => String(messages.at(-1)?.content).includes('Document 3.');
+    fake.setOptions({ respond: (r) => (filtered(r.messages) ? { content: null, finish_reason: 'content_filter' } : defaultRespond(r)) });
+    const first = await runCli(['summarize', docs, '-o', join(tempDir(), 'out.jsonl'), '--report', join(tempDir(), 'r.json')], { env });
+    expect(first.code).toBe(1);
+    expect(first.stderr).toMatch(/bad-reply: the reply has no content \(finish_reason: content_filter\)/);
+    expect(fake.stats.requests).toBe(6); // not retried
+    fake.setOptions({ respond: defaultRespond });
+    fake.reset();
+    const second = await runCli(['summarize', docs], { env });
+    expect(second.code).toBe(0);
+    expect(fake.stats.requests).toBe(1); // only the one that had no answer
+  });
+
+  it('a proxy page with status 200 is an error, not an empty summary in the cache', async () => {
+    const proxy = createHttpServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>Sign in to continue</html>'));
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    try {
+      const env = testEnv(`http://127.0.0.1:${(proxy.address() as AddressInfo).port}/v1`);
+      const res = await runCli(['summarize', makeDocs(3)], { env });
+      expect(res.code).toBe(1);
+      expect(parseJsonl(res.stdout).map((l) => l.error)).toEqual(Array(3).fill('the reply is not JSON: "<html>Sign in to continue</html>" (is --base-url an OpenAI-compatible API?)'));
+      const stats = await runCli(['cache', 'stats'], { env });
+      expect(stats.stdout).toMatch(/^entries\s+0$/m);
+    } finally {
+      await new Promise((r) => proxy.close(r));
+    }
   });
 
   it('--dry-run sends nothing and prints the estimate', async () => {

@@ -12,6 +12,7 @@ export interface RespondRequest {
 }
 
 export interface RespondResult {
+  /** null is sent as `content: null` (OpenAI's filtered reply or refusal). */
   content?: string | null;
   finish_reason?: 'stop' | 'length' | 'content_filter' | 'tool_calls';
   /** Merged over the computed usage; total_tokens is recomputed unless given. */

@@ -387,7 +387,9 @@ export async function startFakeOpenAI(options = {}) {
       if (out.error) e.body = { error: { ...e.body.error, ...out.error } };
       return { error: e };
     }
-    const content = String(out.content ?? '');
+    // null is sent as null, as OpenAI does for a filtered reply or a refusal.
+    const wireContent = out.content === null ? null : String(out.content ?? '');
+    const content = wireContent ?? '';
     const n = Math.max(1, Number(body.n) || 1);
     const maxOut = body.max_completion_tokens ?? body.max_tokens;
     const prompt_tokens = fakePromptTokens(body.messages);
@@ -403,7 +405,7 @@ export async function startFakeOpenAI(options = {}) {
     const completion = {
       id: newId('chatcmpl-'), object: 'chat.completion', created: nowSec(), model: body.model,
       choices: Array.from({ length: n }, (_, index) => ({
-        index, message: { role: 'assistant', content, refusal: null, annotations: [] }, logprobs: null, finish_reason,
+        index, message: { role: 'assistant', content: wireContent, refusal: null, annotations: [] }, logprobs: null, finish_reason,
       })),
       usage, service_tier: 'default', system_fingerprint: 'fp_fake0000',
     };
