@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createServer, type AddressInfo } from 'node:net';
 import { createServer as createHttpServer } from 'node:http';
@@ -298,6 +298,34 @@ describe('run / summarize end to end', () => {
       expect(res.stderr).toMatch(/^error: Cannot write (--out|--report) .*afile.* is a file, not a folder\nhint: .*Nothing was sent\.\n$/);
     }
     expect(fake.stats.requests).toBe(0);
+  });
+
+  it('an --out or --report that would replace an input, or an --out folder holding the inputs, fails before anything is sent (exit 2)', async () => {
+    const env = testEnv(fake.baseURL);
+    const dir = tempDir();
+    const records = join(dir, 'tickets.jsonl');
+    const doc = join(dir, 'notes.md');
+    writeFileSync(records, '{"id":"t1","text":"printer on fire"}\n');
+    writeFileSync(doc, '# Notes\nKeep me.\n');
+    symlinkSync(doc, join(dir, 'link.md'));
+    const cases: [string[], RegExp][] = [
+      [['run', records, '-p', 'summarize', '-o', records], /^error: --out .*tickets\.jsonl is also an input: writing it would replace that file$/m],
+      [['summarize', doc, '--report', doc], /^error: --report .*notes\.md is also an input/m],
+      [['summarize', doc, '--report', join(dir, 'link.md')], /^error: --report .*link\.md is also an input/m],
+      [['summarize', dir, '-o', dir + '/'], /^error: --out .* holds the input folder .*: its files would count as outputs and never be read$/m],
+    ];
+    for (const [args, message] of cases) {
+      const res = await runCli(args, { env });
+      expect(res.code, args.join(' ')).toBe(2);
+      expect(res.stderr).toMatch(message);
+      expect(res.stderr).toMatch(/^hint: .*Nothing was sent\.$/m);
+    }
+    expect(fake.stats.requests).toBe(0);
+    expect(readFileSync(records, 'utf8')).toBe('{"id":"t1","text":"printer on fire"}\n');
+    expect(readFileSync(doc, 'utf8')).toBe('# Notes\nKeep me.\n');
+    // Inside the input folder is fine: the outputs are skipped there.
+    const ok = await runCli(['summarize', dir, '-o', join(dir, 'summaries') + '/', '--report', join(dir, 'report.md')], { env });
+    expect(ok.code).toBe(0);
   });
 
   it('an output folder that goes away mid-run ends with one clear error; the re-run sends only the rest', async () => {

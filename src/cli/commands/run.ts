@@ -9,7 +9,7 @@ import { runBatch } from '../../engine/runner.js';
 import { renderEstimate } from '../render/estimate.js';
 import { renderRunReport } from '../render/run-report.js';
 import { createProgress } from '../render/progress.js';
-import { inputOptions, promptOptions, setup, warn, writeStdout } from './shared.js';
+import { checkOutputsAreNotInputs, inputOptions, promptOptions, setup, warn, writeStdout } from './shared.js';
 import { bufferedStdin, interruptSignal, sinkFor } from './run-io.js';
 import { checkReportPath, saveReport } from './report-file.js';
 import { formatUsd } from '../render/format.js';
@@ -64,6 +64,7 @@ export default async function runCommand(cmd: Command, inputs: string[]): Promis
     }
 
     // Outputs that cannot be written fail now, before anything is sent (exit 2).
+    checkOutputsAreNotInputs(inputs, settings);
     if (settings.report) await checkReportPath(settings.report);
     const sink = sinkFor(settings.out, cli, prompt.response_format === 'json');
     await sink.prepare?.();

@@ -1,5 +1,7 @@
 import path from 'node:path';
+import { statSync, type Stats } from 'node:fs';
 import type { Command } from 'commander';
+import { LlmbatchError } from '../../errors.js';
 import { resolveSettings, type Settings } from '../../config/index.js';
 import { makeCli, rememberSecrets, type Cli } from '../context.js';
 import type { InputOptions } from '../../documents/types.js';
@@ -37,6 +39,41 @@ function ownFiles(settings: Settings): string[] {
   return [settings.ledgerPath, settings.cache, settings.out, settings.report]
     .filter((p): p is string => typeof p === 'string' && p !== '')
     .map((p) => path.resolve(settings.cwd, p));
+}
+
+const statOrNull = (p: string): Stats | null => {
+  try {
+    return statSync(p);
+  } catch {
+    return null;
+  }
+};
+
+/**
+ * Before anything is sent: an --out or --report that is one of the input files would replace it
+ * with results (`run data.jsonl -o data.jsonl`), and an --out folder that holds an input folder
+ * would make every file in it count as an output, never read. Inside an input folder is fine:
+ * the tool's own files are skipped there. Globs, stdin and missing inputs are checked later.
+ */
+export function checkOutputsAreNotInputs(inputs: readonly string[], settings: Settings): void {
+  const outputs = ([['--out', settings.out], ['--report', settings.report]] as const)
+    .filter((o): o is readonly ['--out' | '--report', string] => typeof o[1] === 'string' && o[1] !== '' && o[1] !== '-')
+    .map(([flag, given]) => ({ flag, given, abs: path.resolve(settings.cwd, given), st: statOrNull(path.resolve(settings.cwd, given)) }));
+  for (const input of inputs) {
+    if (input === '-') continue;
+    const abs = path.resolve(settings.cwd, input);
+    const st = statOrNull(abs);
+    if (!st) continue;
+    for (const out of outputs) {
+      if (st.isFile() && (out.abs === abs || (out.st?.isFile() && out.st.dev === st.dev && out.st.ino === st.ino))) {
+        throw new LlmbatchError('usage', `${out.flag} ${out.given} is also an input: writing it would replace that file`, `Choose another ${out.flag} path. Nothing was sent.`);
+      }
+      if (st.isDirectory() && out.flag === '--out' && (abs === out.abs || abs.startsWith(out.abs + path.sep))) {
+        throw new LlmbatchError('usage', `--out ${out.given} holds the input folder ${input}: its files would count as outputs and never be read`,
+          'Write to another folder; one inside the input folder is fine (e.g. docs/summaries/). Nothing was sent.');
+      }
+    }
+  }
 }
 
 /** How -p is resolved: config prompts, built-ins, files relative to the working folder, --system. */
