@@ -86,6 +86,8 @@ const SECRET_PATTERNS: RegExp[] = [
   /\bsk-[A-Za-z0-9_\-]{8,}/g,
   /\b(Bearer)\s+[A-Za-z0-9._\-~+/]{8,}=*/gi,
   /\b(api[_-]?key["']?\s*[:=]\s*["']?)[A-Za-z0-9._\-]{8,}/gi,
+  // A password in a URL (a proxy with basic auth: https://user:password@host/v1).
+  /\b([a-z][a-z0-9+.-]*:\/\/[^\s/:@]*:)[^\s/@]+@/gi,
 ];
 
 /** Redact anything that looks like a key. `extra` holds the literal secrets in use (the API key). */
@@ -95,5 +97,6 @@ export function redact(text: string, extra: readonly string[] = []): string {
   out = out.replace(SECRET_PATTERNS[0], 'sk-[REDACTED]');
   out = out.replace(SECRET_PATTERNS[1], '$1 [REDACTED]');
   out = out.replace(SECRET_PATTERNS[2], '$1[REDACTED]');
+  out = out.replace(SECRET_PATTERNS[3], '$1[REDACTED]@');
   return out;
 }

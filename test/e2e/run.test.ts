@@ -222,6 +222,19 @@ describe('run / summarize end to end', () => {
     expect(res.stdout + res.stderr).not.toContain(TEST_KEY);
   });
 
+  it('a password in --base-url reaches no output, report, ledger, cache or stream', async () => {
+    const url = new URL(fake.baseURL);
+    url.username = 'bob';
+    url.password = 'hunter2-not-for-files';
+    const env = testEnv(undefined);
+    const dir = tempDir();
+    const res = await runCli(['summarize', makeDocs(3), '--base-url', url.href, '-o', join(dir, 'out.jsonl'), '--report', join(dir, 'r.md')], { env });
+    expect(res.code).toBe(0);
+    expect(res.stderr).toContain('--base-url http://bob:[REDACTED]@127.0.0.1'); // the command line, as echoed in the summary
+    for (const f of [...allFiles(dir), ...allFiles(env.HOME!)]) expect(readFileSync(f).includes('hunter2-not-for-files'), f).toBe(false);
+    expect(res.stdout + res.stderr).not.toContain('hunter2-not-for-files');
+  });
+
   it('a corrupt cache file gives a clear error naming the file (exit 2), no stack trace', async () => {
     const env = testEnv(fake.baseURL);
     const cache = join(tempDir(), 'cache.sqlite');

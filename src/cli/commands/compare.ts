@@ -12,7 +12,7 @@ import { createProgress, type ProgressView } from '../render/progress.js';
 import type { Cli } from '../context.js';
 import { bufferedStdin, interruptSignal } from './run-io.js';
 import { makeProvider, openStores, requireKey } from './services.js';
-import { inputOptions, promptOptions, setup, writeStdout } from './shared.js';
+import { commandLine, inputOptions, promptOptions, setup, writeStdout } from './shared.js';
 import { compileRoutes } from '../../route/index.js';
 
 const FORMATS: readonly CompareFormat[] = ['table', 'json', 'md', 'csv', 'html'];
@@ -50,7 +50,7 @@ export default async function compareCommand(cmd: Command, inputs: string[]): Pr
         run: {
           temperature: settings.temperature, concurrency: settings.concurrency, rpm: settings.rpm, tpm: settings.tpm, retries: settings.retries,
           timeoutMs: settings.timeoutMs, graceMs: settings.graceMs, budget: settings.budget, signal: interrupt.signal, secrets: cli.secrets,
-          command: process.argv.slice(2).join(' '),
+          command: commandLine(cli),
         },
       }, {
         provider, cache, ledger,

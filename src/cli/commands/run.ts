@@ -9,7 +9,7 @@ import { runBatch } from '../../engine/runner.js';
 import { renderEstimate } from '../render/estimate.js';
 import { renderRunReport } from '../render/run-report.js';
 import { createProgress } from '../render/progress.js';
-import { checkOutputsAreNotInputs, inputOptions, promptOptions, setup, warn, writeStdout } from './shared.js';
+import { checkOutputsAreNotInputs, commandLine, inputOptions, promptOptions, setup, warn, writeStdout } from './shared.js';
 import { bufferedStdin, interruptSignal, sinkFor } from './run-io.js';
 import { checkReportPath, saveReport } from './report-file.js';
 import { formatUsd } from '../render/format.js';
@@ -77,7 +77,7 @@ export default async function runCommand(cmd: Command, inputs: string[]): Promis
           items: items(), prompt, model, temperature: settings.temperature, maxOutputTokens: settings.maxOutputTokens,
           concurrency: settings.concurrency, rpm: settings.rpm, tpm: settings.tpm, retries: settings.retries,
           timeoutMs: settings.timeoutMs, graceMs: settings.graceMs, budget: settings.budget, signal: interrupt.signal,
-          secrets: cli.secrets, command: commandLine(), transform: compression.transform, routes,
+          secrets: cli.secrets, command: commandLine(cli), transform: compression.transform, routes,
         },
         {
           provider, registry, cache, ledger, sink,
@@ -112,7 +112,4 @@ export default async function runCommand(cmd: Command, inputs: string[]): Promis
   }
 }
 
-/** The command as typed, for the ledger (the key is never on the command line). */
-function commandLine(): string {
-  return process.argv.slice(2).join(' ');
-}
+

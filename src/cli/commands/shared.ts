@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { statSync, type Stats } from 'node:fs';
 import type { Command } from 'commander';
-import { LlmbatchError } from '../../errors.js';
+import { LlmbatchError, redact } from '../../errors.js';
 import { resolveSettings, type Settings } from '../../config/index.js';
 import { makeCli, rememberSecrets, type Cli } from '../context.js';
 import type { InputOptions } from '../../documents/types.js';
@@ -74,6 +74,11 @@ export function checkOutputsAreNotInputs(inputs: readonly string[], settings: Se
       }
     }
   }
+}
+
+/** The command as typed, for the report and the ledger, with anything that looks like a secret redacted (a password in --base-url). */
+export function commandLine(cli: Cli): string {
+  return redact(process.argv.slice(2).join(' '), cli.secrets);
 }
 
 /** How -p is resolved: config prompts, built-ins, files relative to the working folder, --system. */
