@@ -22,6 +22,7 @@ export type ErrorCode =
   | 'budget'
   | 'gate'
   | 'auth'
+  | 'quota'
   | 'model-not-found'
   | 'unreachable'
   | 'not-available'
@@ -39,6 +40,7 @@ const exitFor: Record<ErrorCode, number> = {
   budget: ExitCode.gate,
   gate: ExitCode.gate,
   auth: ExitCode.provider,
+  quota: ExitCode.provider,
   'model-not-found': ExitCode.provider,
   // Not a refusal (exit 4 is the provider saying no): documents failed because nothing answered.
   unreachable: ExitCode.someFailed,

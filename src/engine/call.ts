@@ -95,7 +95,7 @@ async function send(req: CompletionRequest, id: string, ctx: CallContext): Promi
     };
     return { content: out.result.content, finish_reason: out.result.finish_reason, usage, attempts: out.attempts, latencyMs: out.latencyMs };
   } catch (e) {
-    if (e instanceof RequestFailure && (e.error.kind === 'auth' || e.error.kind === 'model' || e.serverDown)) throw new FatalProviderError(e.error, req.model);
+    if (e instanceof RequestFailure && (e.error.kind === 'auth' || e.error.kind === 'quota' || e.error.kind === 'model' || e.serverDown)) throw new FatalProviderError(e.error, req.model);
     throw e;
   }
 }

@@ -232,6 +232,9 @@ function fatalError(e: FatalProviderError, server: string): LlmbatchError {
   if (err.kind === 'auth') {
     return new LlmbatchError('auth', `The server refused the credentials (${err.message})`, `Check the key in the variable the tool reads (OPENAI_API_KEY or --api-key-env), or pass --base-url for a local server that needs none.`);
   }
+  if (err.kind === 'quota') {
+    return new LlmbatchError('quota', `The provider refused the request: the account has no quota left (${err.message})`, 'Check the plan and billing of the account the key belongs to; finished documents are in the cache for the re-run.');
+  }
   if (err.kind === 'model') {
     return new LlmbatchError('model-not-found', `The server does not know model "${e.model}" (${err.message})`, 'Check the model name (llmbatch models lists known ones), or the base URL: OpenAI-compatible servers usually expect it to end in /v1 (--base-url).');
   }

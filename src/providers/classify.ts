@@ -60,7 +60,9 @@ export function classifyError(e: unknown, secrets: readonly string[], timedOut: 
     return new ProviderError('context', message, err.status ?? 400);
   }
   if (typeof err.status === 'number') {
-    return new ProviderError(kindForStatus(err.status), `HTTP ${err.status}: ${message}`, err.status, retryAfterMs(err.headers));
+    // OpenAI answers 429 both for "slow down" and for an account out of credit; only the first passes.
+    const quota = err.status === 429 && [err.error?.code, err.code, (err.error as { type?: string } | undefined)?.type].includes('insufficient_quota');
+    return new ProviderError(quota ? 'quota' : kindForStatus(err.status), `HTTP ${err.status}: ${message}`, err.status, retryAfterMs(err.headers));
   }
   if (err.name === 'TimeoutError') return new ProviderError('timeout', 'request timed out');
   if (err.name === 'AbortError') return new ProviderError('network', message);

@@ -33,6 +33,7 @@ export type ProviderErrorKind =
   | 'auth' // 401/403: abort the run
   | 'model' // 404: abort the run
   | 'rate' // 429: retry, back off
+  | 'quota' // 429 insufficient_quota (no credit left on the account): abort the run
   | 'server' // 5xx, 408, 409: retry
   | 'network' // connection reset, dropped reply: retry
   | 'unreachable' // no connection at all (refused, unknown host, no route): retry; the run stops when the server stays out of reach

@@ -14,7 +14,7 @@ beforeAll(async () => {
 });
 afterAll(async () => fake.close());
 beforeEach(() => {
-  fake.setOptions({ latencyMs: 0, fail429Rate: 0, fail500Rate: 0, dropRate: 0, apiKey: TEST_KEY, failFirst: 0 });
+  fake.setOptions({ latencyMs: 0, fail429Rate: 0, fail500Rate: 0, dropRate: 0, apiKey: TEST_KEY, failFirst: 0, respond: undefined });
   fake.reset();
 });
 
@@ -139,6 +139,16 @@ describe('run / summarize end to end', () => {
     }
   });
 
+  it('aborts with exit 4 when the account has no quota left (429 insufficient_quota), without retrying', async () => {
+    fake.setOptions({ respond: () => ({ status: 429, error: { code: 'insufficient_quota', type: 'insufficient_quota', message: 'You exceeded your current quota, please check your plan and billing details.' } }) });
+    const res = await runCli(['summarize', makeDocs(100), '-c', '4', '--no-cache'], { env: testEnv(fake.baseURL) });
+    expect(res.code).toBe(4);
+    expect(fake.stats.requests).toBeLessThanOrEqual(8);
+    expect(res.stderr.split('\n').filter((l) => l.startsWith('error:'))).toEqual([
+      'error: The provider refused the request: the account has no quota left (HTTP 429: You exceeded your current quota, please check your plan and billing details.)',
+    ]);
+  });
+
   it('aborts with exit 4 on an unknown model (404)', async () => {
     const docs = makeDocs(30);
     const res = await runCli(['summarize', docs, '-m', 'no-such-model', '--no-cache'], { env: testEnv(fake.baseURL) });
@@ -164,7 +174,7 @@ describe('run / summarize end to end', () => {
     expect(first.code).toBe(1);
     expect(first.stderr).toMatch(/bad-reply: the reply has no content \(finish_reason: content_filter\)/);
     expect(fake.stats.requests).toBe(6); // not retried
-    fake.setOptions({ respond: defaultRespond });
+    fake.setOptions({ respond: undefined });
     fake.reset();
     const second = await runCli(['summarize', docs], { env });
     expect(second.code).toBe(0);

@@ -157,6 +157,8 @@ describe('backoff and Retry-After', () => {
     [{ status: 403, message: 'forbidden' }, 'auth'],
     [{ status: 404, message: 'no such model' }, 'model'],
     [{ status: 429, message: 'slow down' }, 'rate'],
+    [{ status: 429, message: 'You exceeded your current quota', error: { message: 'You exceeded your current quota', code: 'insufficient_quota', type: 'insufficient_quota' } }, 'quota'],
+    [{ status: 429, message: 'quota', code: 'insufficient_quota' }, 'quota'],
     [{ status: 408, message: 'timeout' }, 'server'],
     [{ status: 409, message: 'conflict' }, 'server'],
     [{ status: 503, message: 'unavailable' }, 'server'],
