@@ -22,13 +22,28 @@ export const logicalName = (file: string): string => (isGzip(file) ? file.slice(
 
 export const isBlank = (text: string): boolean => !/\S/.test(text);
 
+/**
+ * The largest document read whole: 256 MiB of text. V8 cannot hold a string much above 512 Mi
+ * characters, and a document this size is already tens of thousands of map-reduce requests;
+ * a larger file is skipped with the reason (split it), and the run goes on.
+ */
+export const MAX_DOCUMENT_BYTES = 256 * 1024 * 1024;
+
+export const tooLarge = (bytes: number | null): string =>
+  `too large: ${bytes === null ? 'over 256 MiB once decompressed' : `${(bytes / 1024 / 1024).toFixed(0)} MiB`} (the limit is 256 MiB per document; split it)`;
+
 export function readReason(err: unknown): string {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ERR_BUFFER_TOO_LARGE') return tooLarge(null);
   return typeof code === 'string' && code.startsWith('Z_') ? `unreadable: corrupt gzip (${code})` : errorReason(err);
 }
 
+/** gunzip, refusing output above MAX_DOCUMENT_BYTES (a small .gz can hold gigabytes). */
+const gunzipBounded = (bytes: Uint8Array): Promise<Buffer> => promisify(gunzip)(bytes, { maxOutputLength: MAX_DOCUMENT_BYTES });
+
 /** Bytes → text, or the reason it is not a document. The decoder drops a leading BOM. */
 export function decodeText(bytes: Uint8Array): TextResult {
+  if (bytes.length > MAX_DOCUMENT_BYTES) return { ok: false, reason: tooLarge(bytes.length) };
   if (bytes.subarray(0, SNIFF_BYTES).includes(0)) return { ok: false, reason: 'binary' };
   const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
   let bad = 0;
@@ -68,13 +83,15 @@ export async function readText(abs: string): Promise<TextResult> {
   let bytes: Uint8Array;
   try {
     const small = readSmallSync(abs);
-    if (small) return decodeText(isGzip(abs) ? await promisify(gunzip)(small) : small);
+    if (small) return decodeText(isGzip(abs) ? await gunzipBounded(small) : small);
   } catch (err) {
     return { ok: false, reason: readReason(err) };
   }
   try {
     const handle = await open(abs, 'r');
     try {
+      const { size } = await handle.stat();
+      if (size > MAX_DOCUMENT_BYTES) return { ok: false, reason: tooLarge(size) };
       if (!isGzip(abs)) {
         const head = Buffer.alloc(SNIFF_BYTES);
         const { bytesRead } = await handle.read(head, 0, SNIFF_BYTES, 0);
@@ -85,7 +102,7 @@ export async function readText(abs: string): Promise<TextResult> {
     } finally {
       await handle.close();
     }
-    if (isGzip(abs)) bytes = await promisify(gunzip)(bytes);
+    if (isGzip(abs)) bytes = await gunzipBounded(bytes);
   } catch (err) {
     return { ok: false, reason: readReason(err) };
   }

@@ -1,7 +1,10 @@
+import { truncateSync } from 'node:fs';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { LlmbatchError } from '../../src/errors.js';
+import { decodeText, MAX_DOCUMENT_BYTES } from '../../src/documents/read.js';
 import { collect, docs, summary, tree } from './helpers.js';
 
 describe('text passes through as it is', () => {
@@ -74,5 +77,27 @@ describe('stdin', () => {
     const err = await collect(inputs, { stdin }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(LlmbatchError);
     expect((err as Error).message).toMatch(message);
+  });
+});
+
+describe('documents too large to hold', () => {
+  const over = MAX_DOCUMENT_BYTES + 1;
+
+  it('skips a file over the limit before reading it, and reads the rest of the folder', async () => {
+    const root = await tree({ 'small.md': 'fine', 'huge.txt': 'x' });
+    truncateSync(join(root, 'huge.txt'), 600 * 1024 * 1024); // sparse: no disk, no read
+    expect(summary(await collect([root]))).toEqual([
+      'skip huge.txt (too large: 600 MiB (the limit is 256 MiB per document; split it))',
+      'doc small.md',
+    ]);
+  });
+
+  it('skips a gzip file that decompresses to more than the limit', async () => {
+    const root = await tree({ 'bomb.txt.gz': gzipSync(Buffer.alloc(over, 0x61), { level: 1 }) });
+    expect(summary(await collect([root]))).toEqual(['skip bomb.txt.gz (too large: over 256 MiB once decompressed (the limit is 256 MiB per document; split it))']);
+  }, 30_000);
+
+  it('skips stdin over the limit', async () => {
+    expect(decodeText(Buffer.allocUnsafe(over))).toEqual({ ok: false, reason: 'too large: 256 MiB (the limit is 256 MiB per document; split it)' });
   });
 });
