@@ -3,10 +3,9 @@
  * objects. One bad record is an error item naming `file:line`; the rest of the file still runs.
  * JSONL and CSV are streamed so a 1 GB file never sits in memory.
  */
-import readline from 'node:readline';
 import type { Document, InputError, InputOptions, Skipped } from './types.js';
 import { parseCsv } from './csv.js';
-import { isBlank, openStream, readReason } from './read.js';
+import { isBlank, MAX_DOCUMENT_BYTES, openStream, readReason } from './read.js';
 
 /** An item before the input stream numbers it (index is assigned across all inputs). */
 export type RawItem =
@@ -76,17 +75,59 @@ export function jsonlItems(file: FileRef, opts: InputOptions): AsyncGenerator<Ra
   return countEmpty(file, jsonlRaw(file, opts));
 }
 
+/**
+ * The lines of a byte stream (LF or CRLF), decoded as UTF-8. A line longer than `maxBytes` is
+ * not held: its bytes are dropped up to the next line end and it comes out as null. (node's
+ * readline grows one string per line and throws from inside the stream past ~512 Mi
+ * characters, which no caller can catch.)
+ */
+export async function* boundedLines(stream: AsyncIterable<Buffer>, maxBytes: number): AsyncGenerator<string | null> {
+  let parts: Buffer[] = [];
+  let size = 0;
+  let tooLong = false;
+  const take = (piece: Buffer) => {
+    if (tooLong) return;
+    if (size + piece.length > maxBytes) {
+      tooLong = true;
+      parts = [];
+      return;
+    }
+    parts.push(piece);
+    size += piece.length;
+  };
+  const line = (): string | null => {
+    const text = tooLong ? null : Buffer.concat(parts, size).toString('utf8');
+    parts = [];
+    size = 0;
+    tooLong = false;
+    return text === null ? null : text.endsWith('\r') ? text.slice(0, -1) : text;
+  };
+  for await (const chunk of stream) {
+    let start = 0;
+    for (let nl = chunk.indexOf(0x0a); nl !== -1; nl = chunk.indexOf(0x0a, start)) {
+      take(chunk.subarray(start, nl));
+      yield line();
+      start = nl + 1;
+    }
+    if (start < chunk.length) take(chunk.subarray(start));
+  }
+  if (size > 0 || tooLong) yield line();
+}
+
 async function* jsonlRaw(file: FileRef, opts: InputOptions): AsyncGenerator<RawItem> {
   const opened = await openStream(file.abs);
   if (!opened.ok) {
     yield { kind: 'skipped', skipped: { path: file.rel, reason: opened.reason } };
     return;
   }
-  const lines = readline.createInterface({ input: opened.stream, crlfDelay: Infinity });
   let n = 0;
   try {
-    for await (let text of lines) {
+    for await (let text of boundedLines(opened.stream, MAX_DOCUMENT_BYTES)) {
       n++;
+      if (text === null) {
+        yield errorAt(file, n, 'line too large: over 256 MiB (the limit is 256 MiB per document)');
+        continue;
+      }
       if (n === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
       if (isBlank(text)) continue;
       let value: unknown;
@@ -102,7 +143,6 @@ async function* jsonlRaw(file: FileRef, opts: InputOptions): AsyncGenerator<RawI
   } catch (err) {
     yield errorAt(file, n + 1, `read failed (${readReason(err)})`);
   } finally {
-    lines.close();
     opened.stream.destroy();
   }
 }

@@ -1,5 +1,7 @@
+import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { boundedLines } from '../../src/documents/records.js';
 import { collect, docs, errors, skips, summary, tree } from './helpers.js';
 
 describe('JSONL records', () => {
@@ -138,5 +140,26 @@ describe('JSON files', () => {
   it('skips an empty array as empty', async () => {
     const root = await tree({ 'x.json': '[]' });
     expect(skips(await collect([root]))).toEqual([{ path: 'x.json', reason: 'empty' }]);
+  });
+});
+
+describe('boundedLines (JSONL line splitting)', () => {
+  const lines = async (chunks: (string | Buffer)[], max = 1024) => {
+    const out: (string | null)[] = [];
+    for await (const l of boundedLines(Readable.from(chunks.map((c) => (typeof c === 'string' ? Buffer.from(c) : c))), max)) out.push(l);
+    return out;
+  };
+
+  it('splits LF and CRLF lines across chunk boundaries, keeps a last line without a line end', async () => {
+    expect(await lines(['a\r', '\nbb', 'b\n\nc', 'c'])).toEqual(['a', 'bbb', '', 'cc']);
+  });
+
+  it('decodes a character split between chunks', async () => {
+    const e = Buffer.from('é\n');
+    expect(await lines([e.subarray(0, 1), e.subarray(1)])).toEqual(['é']);
+  });
+
+  it('drops a line over the limit (null) and goes on with the next ones', async () => {
+    expect(await lines(['ok\n', 'x'.repeat(6), 'x'.repeat(6), '\nafter\n', 'y'.repeat(20)], 10)).toEqual(['ok', null, 'after', null]);
   });
 });
