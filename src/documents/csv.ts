@@ -3,7 +3,13 @@
  * breaks inside quotes, CRLF or LF line ends. Lenient where real files are sloppy (a stray
  * quote inside an unquoted field is kept as text); blank lines are ignored.
  * Each row carries the 1-based line on which it starts, for `file:line` ids and errors.
+ *
+ * Text is appended a run at a time (up to the next quote, comma or line end), not a character
+ * at a time: single-character appends build one V8 string node per character, which took a
+ * 600 MB field to gigabytes and out of memory. A row longer than `maxRowChars` is not held: it
+ * becomes an error row and the rows after it are read as usual.
  */
+import { MAX_DOCUMENT_BYTES } from './read.js';
 
 export type CsvRow = { fields: string[]; line: number } | { error: string; line: number };
 
@@ -16,13 +22,20 @@ const State = {
 } as const;
 type State = (typeof State)[keyof typeof State];
 
+/** Where an unquoted run ends. */
+const UNQUOTED_END = /[,\r\n]/g;
+
 export async function* parseCsv(
   chunks: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>,
+  opts: { maxRowChars?: number } = {},
 ): AsyncGenerator<CsvRow> {
+  const maxRowChars = opts.maxRowChars ?? MAX_DOCUMENT_BYTES;
   const decoder = new TextDecoder('utf-8', { fatal: false });
   let state: State = State.FieldStart;
   let field = '';
   let row: string[] = [];
+  let rowChars = 0;
+  let tooLarge = false;
   let line = 1;
   let rowLine = 1;
   let afterCR = false;
@@ -30,46 +43,74 @@ export async function* parseCsv(
 
   const endRow = (): void => {
     row.push(field);
-    if (row.length > 1 || row[0] !== '') ready.push({ fields: row, line: rowLine });
+    if (tooLarge) ready.push({ error: `row too large: over ${Math.round(maxRowChars / 1024 / 1024)} MiB (the limit per document)`, line: rowLine });
+    else if (row.length > 1 || row[0] !== '') ready.push({ fields: row, line: rowLine });
     row = [];
     field = '';
+    rowChars = 0;
+    tooLarge = false;
     state = State.FieldStart;
   };
 
+  /** text[start, end) into the current field (dropped once the row is too large). */
+  const append = (text: string, start: number, end: number): void => {
+    if (end <= start) return;
+    rowChars += end - start;
+    if (rowChars > maxRowChars) tooLarge = true;
+    if (tooLarge) {
+      row = [];
+      field = '';
+    } else {
+      field += text.slice(start, end);
+    }
+  };
+
   const feed = (text: string): void => {
-    for (let i = 0; i < text.length; i++) {
-      const c = text[i];
+    let i = 0;
+    while (i < text.length) {
       if (afterCR) {
         afterCR = false;
-        if (c === '\n') continue; // the LF of a CRLF that already ended the row
+        if (text[i] === '\n') {
+          i++; // the LF of a CRLF that already ended the row
+          continue;
+        }
       }
       if (state === State.Quoted) {
-        if (c === '"') state = State.AfterQuote;
-        else {
-          field += c;
-          if (c === '\n') line++;
-        }
+        const quote = text.indexOf('"', i);
+        const end = quote === -1 ? text.length : quote;
+        for (let nl = text.indexOf('\n', i); nl !== -1 && nl < end; nl = text.indexOf('\n', nl + 1)) line++;
+        append(text, i, end);
+        if (quote === -1) return;
+        state = State.AfterQuote;
+        i = quote + 1;
         continue;
       }
+      const c = text[i];
       if (state === State.AfterQuote && c === '"') {
-        field += '"';
+        append(text, i, i + 1);
         state = State.Quoted;
-        continue;
-      }
-      if (c === ',') {
+        i++;
+      } else if (c === ',') {
         row.push(field);
         field = '';
         state = State.FieldStart;
+        i++;
       } else if (c === '\n' || c === '\r') {
         endRow();
         line++;
         rowLine = line;
         afterCR = c === '\r';
+        i++;
       } else if (c === '"' && state === State.FieldStart) {
         state = State.Quoted;
+        i++;
       } else {
-        field += c;
+        // Unquoted text (a stray quote in it is kept) up to the next comma or line end.
+        UNQUOTED_END.lastIndex = i;
+        const end = UNQUOTED_END.exec(text)?.index ?? text.length;
+        append(text, i, end);
         state = State.Unquoted;
+        i = end;
       }
     }
   };

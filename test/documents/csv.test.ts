@@ -44,4 +44,26 @@ describe('parseCsv', () => {
     for await (const row of parseCsv([bytes.subarray(0, 6), bytes.subarray(6)])) out.push(row);
     expect(out).toEqual([{ fields: ['t'], line: 1 }, { fields: ['Café ☕'], line: 2 }]);
   });
+
+  it('a row over the size limit is an error row; the rows after it are read, with their lines', async () => {
+    const out: CsvRow[] = [];
+    const text = 'id,text\n1,short\n2,"' + 'long line\n'.repeat(5) + '"\n3,' + 'x'.repeat(40) + '\n4,after\n';
+    for await (const row of parseCsv([text.slice(0, 25), text.slice(25)], { maxRowChars: 30 })) out.push(row);
+    expect(out).toEqual([
+      { fields: ['id', 'text'], line: 1 },
+      { fields: ['1', 'short'], line: 2 },
+      { error: 'row too large: over 0 MiB (the limit per document)', line: 3 },
+      { error: 'row too large: over 0 MiB (the limit per document)', line: 9 },
+      { fields: ['4', 'after'], line: 10 },
+    ]);
+  });
+
+  it('parses a 20 MB quoted field whole', async () => {
+    const big = 'word, "quoted"\n'.repeat(1_400_000);
+    const out: CsvRow[] = [];
+    for await (const row of parseCsv(['id,text\n1,"' + big.replace(/"/g, '""') + '"\n2,next\n'])) out.push(row);
+    expect(out.map((r) => ('fields' in r ? [r.fields[0], r.fields[1].length, r.line] : r))).toEqual([
+      ['id', 4, 1], ['1', big.length, 2], ['2', 4, 3 + 1_400_000],
+    ]);
+  });
 });
