@@ -66,6 +66,19 @@ export function corruptError(kind: 'cache' | 'ledger', path: string, e: unknown)
     `Move it aside (mv '${path}' '${path}.bad') or delete it — ${what}.`);
 }
 
+/**
+ * A cache or ledger write that failed mid-run (disk full, I/O error): one message naming the
+ * file. Exit 1, like any output that can no longer be written.
+ */
+export function storeWriteFailed(kind: 'cache' | 'ledger', path: string, e: unknown): LlmbatchError {
+  const code = (e as { code?: string })?.code;
+  const why = code === 'SQLITE_FULL' ? 'the disk is full (SQLITE_FULL)' : code ? `${code}: ${String((e as Error).message ?? e).split('\n')[0].replace(/^\w+: /, '')}` : String((e as Error)?.message ?? e);
+  return new LlmbatchError('output', `Cannot write the ${kind} ${path}: ${why}`,
+    kind === 'cache'
+      ? 'The run stopped; the results so far are in --out (or on stdout). Free space, or pass --cache on another disk, and run the same command again: what was cached is not paid for twice.'
+      : 'The run stopped; the results so far are in --out (or on stdout). Free space and run the same command again (finished answers come from the cache).', { cause: e });
+}
+
 export class CompletionCache {
   private readonly writer: BatchWriter<{ key: string; value: CachedCompletion; ttl?: number }>;
 
@@ -151,9 +164,15 @@ export class CompletionCache {
     return rows.map((r) => r ?? undefined);
   }
 
-  /** Buffered; durable after the next flush (≤ 100 ms) or close(). */
+  /** Buffered; durable after the next flush (≤ 100 ms) or close(). Dropped once a write has failed (writeError). */
   put(key: string, value: CachedCompletion): void {
     this.writer.push({ key, value, ttl: this.ttlMs });
+  }
+
+  /** A write that failed (the disk is full): the run stops with it. */
+  get writeError(): LlmbatchError | null {
+    const f = this.writer.error;
+    return f ? storeWriteFailed('cache', this.path, f.error) : null;
   }
 
   flush(): Promise<void> {

@@ -118,6 +118,15 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
     slots.close();
     emit({ type: 'stopping', reason: why });
   };
+  // A cache or ledger write that failed (the disk is full) stops dispatching; requests in
+  // flight finish, and their answers still reach the output.
+  const checkStores = () => {
+    const failed = deps.cache?.writeError ?? deps.ledger?.writeError;
+    if (failed && !fatal) {
+      fatal = failed;
+      halt('fatal');
+    }
+  };
   let graceTimer: NodeJS.Timeout | undefined;
   const onSignal = () => {
     halt('signal');
@@ -162,6 +171,7 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
       if (!r.cached) progress.spent = progress.spent === null || r.cost_usd === null ? null : progress.spent + r.cost_usd;
     } else progress.failed++;
     await order.put(index, r);
+    checkStores();
     emit({ type: 'progress', progress: { ...progress, inFlight: slots.active } });
     if (opts.budget !== undefined && progress.spent !== null && progress.spent >= opts.budget) halt('budget');
   };
@@ -214,6 +224,8 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
     opts.signal?.removeEventListener('abort', onSignal);
     await order.drain();
     await deps.cache?.flush();
+    await deps.ledger?.flush();
+    checkStores();
   }
 
   const status: RunStatus = fatal ? 'aborted' : stopping === 'signal' ? 'interrupted' : stopping === 'budget' ? 'budget' : 'done';
@@ -222,7 +234,13 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
     run_id: runId, command: opts.command, started_at: startedAt, finished_at: new Date().toISOString(),
     interrupted: status === 'interrupted', skipped, total: progress.discovered + skipped.length, warnings,
   });
-  await deps.ledger?.finishRun(report, status === 'done' ? 'done' : status === 'interrupted' ? 'interrupted' : status === 'aborted' ? 'aborted' : 'failed');
+  try {
+    await deps.ledger?.finishRun(report, status === 'done' ? 'done' : status === 'interrupted' ? 'interrupted' : status === 'aborted' ? 'aborted' : 'failed');
+  } catch (e) {
+    if (!(e instanceof LlmbatchError)) throw e;
+    fatal ??= e;
+    return { report, status: 'aborted', fatal };
+  }
   return { report, status, fatal };
 }
 

@@ -4,7 +4,7 @@
  * and inserted as one statement per batch (json_each), like the cache.
  */
 import { fsErrorText, LlmbatchError } from '../errors.js';
-import { corruptError, ensurePrivateFile, retryBusy } from '../cache/store.js';
+import { corruptError, ensurePrivateFile, retryBusy, storeWriteFailed } from '../cache/store.js';
 import { BatchWriter } from '../cache/batch-writer.js';
 import type { RunReport, UsageRecord } from '../report/types.js';
 import { MIGRATIONS } from './migrations.js';
@@ -88,7 +88,16 @@ export class Ledger {
   }
 
   async startRun(id: string, command: string, startedAt: string): Promise<void> {
-    await this.db.run('INSERT INTO runs (id, started_at, command, status) VALUES (?, ?, ?, ?)', id, startedAt, command, 'running');
+    await this.db.run('INSERT INTO runs (id, started_at, command, status) VALUES (?, ?, ?, ?)', id, startedAt, command, 'running')
+      .catch((e: unknown) => {
+        throw storeWriteFailed('ledger', this.path, e);
+      });
+  }
+
+  /** A request-row write that failed (the disk is full): the run stops with it. */
+  get writeError(): LlmbatchError | null {
+    const f = this.writer.error;
+    return f ? storeWriteFailed('ledger', this.path, f.error) : null;
   }
 
   record(runId: string, r: UsageRecord, kind: RequestKind = 'main'): void {
@@ -109,7 +118,10 @@ export class Ledger {
   async finishRun(report: RunReport, status: 'done' | 'interrupted' | 'failed' | 'aborted'): Promise<void> {
     await this.flush();
     await this.db.run('UPDATE runs SET finished_at = ?, status = ?, documents = ?, cost_usd = ?, report = ? WHERE id = ?',
-      report.finished_at, status, report.documents.total, report.cost_usd, JSON.stringify(report), report.run_id);
+      report.finished_at, status, report.documents.total, report.cost_usd, JSON.stringify(report), report.run_id)
+      .catch((e: unknown) => {
+        throw storeWriteFailed('ledger', this.path, e);
+      });
   }
 
   async listRuns(limit = 20): Promise<RunRow[]> {

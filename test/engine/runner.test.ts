@@ -145,6 +145,28 @@ describe('runBatch', () => {
     expect(records.find((r) => r.id === 'd3.txt')!.error).toMatch(/connection refused \(ECONNREFUSED\) \(after 3 attempts\)/);
   });
 
+  it('a cache that can no longer be written (disk full) stops dispatching with one error; finished answers are still output', async () => {
+    const { provider, state } = fakeProvider();
+    const { s, records } = sink();
+    let puts = 0;
+    const full = new LlmbatchError('output', 'Cannot write the cache /x/cache.sqlite: the disk is full (SQLITE_FULL)');
+    const cache = {
+      get: async () => undefined,
+      put: () => void puts++,
+      flush: async () => {},
+      get writeError() {
+        return puts > 5 ? full : null;
+      },
+    } as unknown as CompletionCache;
+    const out = await runBatch(base({ items: docs(500), concurrency: 4 }), { provider, registry, cache, ledger: null, sink: s });
+    expect(out.status).toBe('aborted');
+    expect(out.fatal).toBe(full);
+    expect(out.fatal?.exitCode).toBe(1);
+    expect(state.calls).toBeLessThan(30); // stopped dispatching, not 500
+    expect(records.length).toBeGreaterThanOrEqual(6); // answers received are output, in flight ones included
+    expect(records.every((r) => r.error === null)).toBe(true);
+  });
+
   it('stops dispatching once spend reaches --budget', async () => {
     const { provider, state } = fakeProvider({ delayMs: 2 });
     const { s, records } = sink();
