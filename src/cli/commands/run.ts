@@ -111,5 +111,3 @@ export default async function runCommand(cmd: Command, inputs: string[]): Promis
     await ledger?.close();
   }
 }
-
-
