@@ -25,6 +25,7 @@ export type ErrorCode =
   | 'quota'
   | 'model-not-found'
   | 'unreachable'
+  | 'server-failing'
   | 'not-available'
   | 'interrupted'
   | 'internal';
@@ -44,6 +45,7 @@ const exitFor: Record<ErrorCode, number> = {
   'model-not-found': ExitCode.provider,
   // Not a refusal (exit 4 is the provider saying no): documents failed because nothing answered.
   unreachable: ExitCode.someFailed,
+  'server-failing': ExitCode.someFailed,
   interrupted: ExitCode.interrupted,
   internal: 1,
 };

@@ -10,17 +10,24 @@ import { ProviderError, RETRYABLE, type CompletionRequest, type CompletionResult
 import { backoffMs, sleep, type Aimd, type RateLimiter, type Slots } from './limits.js';
 
 /**
- * When the server last answered anything (any HTTP status counts: it is there). A request whose
- * every attempt failed to connect while nothing else reached the server either means the server
- * is down or the URL is wrong: the run stops instead of retrying every document in turn.
+ * When the server last answered anything (any HTTP status counts: it is there), and when it
+ * last answered a request successfully. A request whose every attempt failed to connect while
+ * nothing else reached the server means the server is down or the URL is wrong; a document that
+ * failed after all its retries while no request at all succeeded means the server is not
+ * working. Either way the run stops instead of retrying every document in turn.
  */
 export class ServerContact {
   private last = -Infinity;
-  mark(): void {
+  private lastSuccess = -Infinity;
+  mark(success = false): void {
     this.last = performance.now();
+    if (success) this.lastSuccess = this.last;
   }
   since(t: number): boolean {
     return this.last >= t;
+  }
+  succeededSince(t: number): boolean {
+    return this.lastSuccess >= t;
   }
 }
 
@@ -116,7 +123,7 @@ async function attemptOnce(req: CompletionRequest, rateTokens: number, ctx: Atte
   const started = performance.now();
   try {
     const result = await ctx.provider.complete(req, { signal: attemptCtrl.signal });
-    ctx.contact?.mark();
+    ctx.contact?.mark(true);
     ctx.aimd?.onSuccess();
     return { result, attempts: attempt, latencyMs: performance.now() - started };
   } catch (e) {

@@ -127,6 +127,17 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
       halt('fatal');
     }
   };
+  const contact = new ServerContact();
+  // A document that failed after retries (and fallbacks) on errors that retrying is for (429,
+  // 5xx, timeouts, dropped connections), while no request at all succeeded since it began: the
+  // server is not working, and every other document would spend the same minutes failing. Stop
+  // dispatching; requests in flight finish. (With --retries 0 a failure is too quick to tell.)
+  const checkServer = (outcome: DocumentOutcome, began: number) => {
+    if (outcome.status !== 'error' || fatal || outcome.record.attempts < 2 || !isRetryableCode(outcome.errorCode) || contact.succeededSince(began)) return;
+    fatal = new LlmbatchError('server-failing', `The server is failing: no request succeeded while ${outcome.record.id} was tried, and it failed after its retries (${outcome.record.error})`,
+      'The run stopped; finished documents are written and cached. Run the same command again once the server answers (check its logs or status, or --base-url).');
+    halt('fatal');
+  };
   let graceTimer: NodeJS.Timeout | undefined;
   const onSignal = () => {
     halt('signal');
@@ -143,7 +154,7 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
     model: opts.model,
     temperature: opts.temperature,
     maxOutputTokens: opts.maxOutputTokens,
-    attempt: { provider: deps.provider, contact: new ServerContact(), limiter: new RateLimiter({ rpm: opts.rpm, tpm: opts.tpm }), slots, aimd, retries: opts.retries, timeoutMs: opts.timeoutMs, signal: stop.signal, secrets: opts.secrets, random: deps.random },
+    attempt: { provider: deps.provider, contact, limiter: new RateLimiter({ rpm: opts.rpm, tpm: opts.tpm }), slots, aimd, retries: opts.retries, timeoutMs: opts.timeoutMs, signal: stop.signal, secrets: opts.secrets, random: deps.random },
     onRetry: (id, info) => emit({ type: 'retry', id, ...info }),
     transform: opts.transform,
     routes: opts.routes,
@@ -151,7 +162,7 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
     onCall: (doc, kind, call) => deps.ledger?.record(runId, subRecord(doc, opts.prompt.name, kind, call), kind),
   };
 
-  const settle = async (index: number, outcome: DocumentOutcome) => {
+  const settle = async (index: number, outcome: DocumentOutcome, began = -Infinity) => {
     const r = outcome.record;
     if (outcome.status === 'aborted') return order.put(index, null);
     const usage: UsageRecord = {
@@ -172,6 +183,7 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
     } else progress.failed++;
     await order.put(index, r);
     checkStores();
+    checkServer(outcome, began);
     emit({ type: 'progress', progress: { ...progress, inFlight: slots.active } });
     if (opts.budget !== undefined && progress.spent !== null && progress.spent >= opts.budget) halt('budget');
   };
@@ -198,8 +210,9 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
       while (order.size > MAX_HELD && !stopping) await sleep(20);
       if (stopping) break;
       void queue.add(async () => {
+        const began = performance.now();
         try {
-          await settle(doc.index, await processDocument(doc, ctx));
+          await settle(doc.index, await processDocument(doc, ctx), began);
         } catch (e) {
           if (!(e instanceof FatalProviderError)) {
             // Not a document's failure (those are records): a bug or a failing output/cache write.
@@ -243,6 +256,10 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
   }
   return { report, status, fatal };
 }
+
+/** Error codes of document failures that retrying is for (see RETRYABLE): HTTP 408/409/429/5xx, no reply, no connection. */
+const isRetryableCode = (code: string | null): boolean =>
+  code !== null && (/^http_(408|409|429|5\d\d)$/.test(code) || code === 'network' || code === 'timeout' || code === 'unreachable');
 
 /** The one run-level error of a FatalProviderError. `server` is the provider's id (origin and path, no credentials). */
 function fatalError(e: FatalProviderError, server: string): LlmbatchError {

@@ -149,6 +149,18 @@ describe('run / summarize end to end', () => {
     ]);
   });
 
+  it('a server that answers every request with 500 stops the run with one error (exit 1)', async () => {
+    fake.setOptions({ fail500Rate: 1 });
+    const res = await runCli(['summarize', makeDocs(200), '-c', '4', '--retries', '1', '--no-cache'], { env: testEnv(fake.baseURL) });
+    expect(res.code).toBe(1);
+    expect(res.stderr.split('\n').filter((l) => l.startsWith('error:'))).toEqual([
+      expect.stringMatching(/^error: The server is failing: no request succeeded while .* was tried, and it failed after its retries \(HTTP 500: /),
+    ]);
+    // Other documents make their first attempt while the first one backs off, but the run ends
+    // with its retries: not two attempts for each of the 200 documents (400 requests).
+    expect(fake.stats.requests).toBeLessThan(300);
+  });
+
   it('aborts with exit 4 on an unknown model (404)', async () => {
     const docs = makeDocs(30);
     const res = await runCli(['summarize', docs, '-m', 'no-such-model', '--no-cache'], { env: testEnv(fake.baseURL) });

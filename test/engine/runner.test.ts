@@ -167,6 +167,29 @@ describe('runBatch', () => {
     expect(records.every((r) => r.error === null)).toBe(true);
   });
 
+  it('stops when a document fails after its retries while no request at all succeeded', async () => {
+    const { provider, state } = fakeProvider({ fail: () => new ProviderError('server', 'HTTP 503: overloaded', 503) });
+    const { s, records } = sink();
+    const out = await runBatch(base({ items: docs(5000), concurrency: 4, retries: 1 }), { provider, registry, cache: null, ledger: null, sink: s, random: () => 0 });
+    expect(out.status).toBe('aborted');
+    expect(out.fatal?.code).toBe('server-failing');
+    expect(out.fatal?.exitCode).toBe(1);
+    expect(out.fatal?.message).toMatch(/^The server is failing: no request succeeded while d\d+\.txt was tried, and it failed after its retries \(HTTP 503: overloaded \(after 2 attempts\)\)$/);
+    expect(state.calls).toBeLessThan(5000);
+    expect(records.length).toBeGreaterThan(0); // the failed documents' error records are written
+    expect(records.every((r) => r.error !== null)).toBe(true);
+  });
+
+  it('a server that fails some documents but answers others is not stopped', async () => {
+    const failing = (req: CompletionRequest) => /number \d*[05]$/.test(req.messages.at(-1)!.content.trim());
+    const { provider } = fakeProvider({ fail: (_n, req) => (failing(req) ? new ProviderError('server', 'HTTP 500: boom', 500) : undefined) });
+    const { s } = sink();
+    const out = await runBatch(base({ items: docs(60), concurrency: 4, retries: 1 }), { provider, registry, cache: null, ledger: null, sink: s, random: () => 0 });
+    expect(out.status).toBe('done');
+    expect(out.fatal).toBeUndefined();
+    expect(out.report.documents).toMatchObject({ done: 48, failed: 12 });
+  });
+
   it('stops dispatching once spend reaches --budget', async () => {
     const { provider, state } = fakeProvider({ delayMs: 2 });
     const { s, records } = sink();
