@@ -33,13 +33,30 @@ export async function* readInputs(inputs: string[], opts: InputOptions = {}): As
   }
 
   let index = 0;
+  const unique = uniqueIds();
   for (const plan of plans) {
     for await (const item of planItems(plan, filter, opts)) {
-      if (item.kind === 'document') yield { kind: 'document', document: { ...item.document, index: index++ } };
-      else if (item.kind === 'error') yield { kind: 'error', error: { ...item.error, index: index++ } };
+      if (item.kind === 'document') yield { kind: 'document', document: { ...item.document, id: unique(item.document.id), index: index++ } };
+      else if (item.kind === 'error') yield { kind: 'error', error: { ...item.error, id: unique(item.error.id), index: index++ } };
       else yield item;
     }
   }
+}
+
+/**
+ * Ids are unique within a run. Two inputs can hold the same relative path (`summarize a/ b/`,
+ * both with x.md) and a record file can repeat an id; outputs named after ids would overwrite
+ * each other. The first keeps its id; a later one gets `~2`, `~3`, … (the same on every run of
+ * the same command: inputs and walks are ordered).
+ */
+function uniqueIds(): (id: string) => string {
+  const seen = new Set<string>();
+  return (id) => {
+    let unique = id;
+    for (let n = 2; seen.has(unique); n++) unique = `${id}~${n}`;
+    seen.add(unique);
+    return unique;
+  };
 }
 
 async function planInput(input: string, cwd: string, opts: InputOptions): Promise<Plan> {

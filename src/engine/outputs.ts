@@ -158,12 +158,18 @@ export function sanitizeId(id: string): string {
   const parts = id
     .split(/[\\/]+/)
     .filter((p) => p && p !== '.' && p !== '..')
-    .map((p) => p.replace(/[^A-Za-z0-9._#@+=,-]/g, '_').replace(/^\.+/, '_').slice(0, 200));
+    .map((p) => p.replace(/[^A-Za-z0-9._#@+=,~-]/g, '_').replace(/^\.+/, '_').slice(0, 200));
   return parts.length ? parts.join('/') : '_';
 }
 
 export class FolderSink implements ResultSink {
   private readonly root: string;
+  /**
+   * Files written in this run (lower-cased: macOS and Windows file systems ignore case) and the
+   * id that wrote each: ids that sanitise to the same name (`a?.md`, `a*.md`) get `~2`, … instead
+   * of overwriting each other.
+   */
+  private readonly written = new Map<string, string>();
 
   constructor(dir: string, private readonly ext: '.md' | '.json') {
     this.root = resolve(dir);
@@ -171,7 +177,11 @@ export class FolderSink implements ResultSink {
 
   async write(record: OutputRecord): Promise<void> {
     if (record.error !== null || record.output === null) return;
-    const target = resolve(join(this.root, sanitizeId(record.id) + this.ext));
+    const base = sanitizeId(record.id);
+    let name = base;
+    for (let n = 2; (this.written.get(name.toLowerCase()) ?? record.id) !== record.id; n++) name = `${base}~${n}`;
+    this.written.set(name.toLowerCase(), record.id);
+    const target = resolve(join(this.root, name + this.ext));
     if (!target.startsWith(this.root + sep)) {
       throw new LlmbatchError('internal', `Refusing to write outside ${this.root}: ${record.id}`);
     }

@@ -101,3 +101,18 @@ describe('documents too large to hold', () => {
     expect(decodeText(Buffer.allocUnsafe(over))).toEqual({ ok: false, reason: 'too large: 256 MiB (the limit is 256 MiB per document; split it)' });
   });
 });
+
+describe('ids are unique within a run', () => {
+  it('the same relative path under two inputs, and a repeated record id, get ~2, ~3', async () => {
+    const a = await tree({ 'x.md': 'from a', 'recs.jsonl': '{"id":"r","text":"one"}\n{"id":"r","text":"two"}\n{"id":"r","text":"three"}\n' });
+    const b = await tree({ 'x.md': 'from b' });
+    const items = await collect([a, b]);
+    expect(docs(items).map((d) => [d.id, d.path, d.text])).toEqual([
+      ['recs.jsonl#r', 'recs.jsonl', 'one'],
+      ['recs.jsonl#r~2', 'recs.jsonl', 'two'],
+      ['recs.jsonl#r~3', 'recs.jsonl', 'three'],
+      ['x.md', 'x.md', 'from a'],
+      ['x.md~2', 'x.md', 'from b'],
+    ]);
+  });
+});

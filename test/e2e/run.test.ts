@@ -363,6 +363,19 @@ describe('run / summarize end to end', () => {
     expect(ok.code).toBe(0);
   });
 
+  it('two inputs holding the same relative path both get an output (ids x.md and x.md~2)', async () => {
+    const a = tempDir();
+    const b = tempDir();
+    writeFileSync(join(a, 'x.md'), 'Apples are red.\n');
+    writeFileSync(join(b, 'x.md'), 'Bananas are yellow.\n');
+    const out = tempDir();
+    fake.setOptions({ respond: (r) => `summary of: ${String(r.messages.at(-1)?.content).includes('Apples') ? 'apples' : 'bananas'}` });
+    const res = await runCli(['summarize', a, b, '-o', out + '/'], { env: testEnv(fake.baseURL) });
+    expect(res.code).toBe(0);
+    expect(readFileSync(join(out, 'x.md.md'), 'utf8')).toBe('summary of: apples\n');
+    expect(readFileSync(join(out, 'x.md~2.md'), 'utf8')).toBe('summary of: bananas\n');
+  });
+
   it('an output folder that goes away mid-run ends with one clear error; the re-run sends only the rest', async () => {
     const docs = makeDocs(12);
     const env = testEnv(fake.baseURL);

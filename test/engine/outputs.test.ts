@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { createWriteStream, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { JsonlFileSink, type OutputRecord } from '../../src/engine/outputs.js';
+import { FolderSink, JsonlFileSink, type OutputRecord } from '../../src/engine/outputs.js';
 import { LlmbatchError } from '../../src/errors.js';
 import { tempDir } from '../support/cli.js';
 
@@ -39,5 +39,19 @@ describe('JsonlFileSink', () => {
     expect((err as LlmbatchError).exitCode).toBe(1);
     await sink.close(false);
     expect(readFileSync(out, 'utf8')).toBe('previous run\n');
+  });
+});
+
+describe('FolderSink', () => {
+  const withId = (id: string, output: string): OutputRecord => ({ ...record(0), id, path: id, output });
+
+  it('ids that become the same file name (sanitised, or differing only in case) get ~2, ~3 instead of overwriting', async () => {
+    const dir = tempDir();
+    const sink = new FolderSink(dir, '.md');
+    await sink.prepare();
+    for (const [id, out] of [['a?.txt', 'one'], ['a*.txt', 'two'], ['A?.txt', 'three'], ['a?.txt', 'one again']]) await sink.write(withId(id, out));
+    await sink.close();
+    const files = Object.fromEntries(readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
+    expect(files).toEqual({ 'A_.txt~3.md': 'three\n', 'a_.txt.md': 'one again\n', 'a_.txt~2.md': 'two\n' });
   });
 });
