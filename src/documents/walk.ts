@@ -9,7 +9,7 @@
  * wrongly flag two links to the same, loop-free folder).
  */
 import { readdir, realpath, stat } from 'node:fs/promises';
-import type { Dirent, Stats } from 'node:fs';
+import { existsSync, type Dirent, type Stats } from 'node:fs';
 import path from 'node:path';
 import type { PathFilter } from './glob.js';
 
@@ -75,6 +75,12 @@ async function* walkDir(
     const childAbs = path.join(abs, entry.name);
     if (opts.ignore?.length && isOwnFile(childAbs, opts.ignore)) continue;
     const childRel = joinRel(rel, entry.name);
+    // Node decodes names as UTF-8: a name in another encoding (Latin-1 bytes) comes back with
+    // U+FFFD and no longer names the file. Say so, instead of a puzzling ENOENT.
+    if (entry.name.includes('\uFFFD') && !existsSync(childAbs)) {
+      if (!opts.filter || opts.filter.acceptFile(childRel)) yield { kind: 'skipped', rel: childRel, reason: 'unreadable: the name is not valid UTF-8 (rename it)' };
+      continue;
+    }
     let isDir = entry.isDirectory();
     let isFile = entry.isFile();
     if (entry.isSymbolicLink() || (!isDir && !isFile)) {

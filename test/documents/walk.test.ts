@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { chmod, mkdir, symlink } from 'node:fs/promises';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readInputs } from '../../src/documents/index.js';
@@ -128,6 +129,19 @@ describe('walking folders', () => {
     const root = await tree({ 'a.md': 'a' });
     execFileSync('mkfifo', [path.join(root, 'pipe')]);
     expect(summary(await collect([root]))).toEqual(['doc a.md', 'skip pipe (not a regular file)']);
+  });
+
+  it('names a file or folder whose name is not UTF-8 as such (not ENOENT), and reads the rest', async () => {
+    const root = await tree({ 'a.md': 'a', 'ok-é.md': 'accented, valid UTF-8' });
+    const latin1 = (name: string) => Buffer.concat([Buffer.from(root + '/'), Buffer.from(name, 'latin1')]);
+    writeFileSync(latin1('caf\u00e9.txt'), 'Latin-1 name');
+    mkdirSync(latin1('dir\u00e9'));
+    expect(summary(await collect([root]))).toEqual([
+      'doc a.md',
+      'skip caf\uFFFD.txt (unreadable: the name is not valid UTF-8 (rename it))',
+      'skip dir\uFFFD (unreadable: the name is not valid UTF-8 (rename it))',
+      'doc ok-é.md',
+    ]);
   });
 
   it('terminates on a symlink loop and reports it once', async () => {
