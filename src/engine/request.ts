@@ -131,7 +131,7 @@ async function attemptOnce(req: CompletionRequest, rateTokens: number, ctx: Atte
     // retrying it per document would only repeat it thousands of times.
     if (e instanceof LlmbatchError) throw e;
     let error = e instanceof ProviderError ? e : classifyError(e, ctx.secrets, timedOut, ctx.signal.aborted);
-    if (error.status !== undefined || error.kind === 'bad-reply') ctx.contact?.mark(); // the server answered
+    if (error.status !== undefined || error.kind === 'bad-reply' || error.kind === 'not-chat') ctx.contact?.mark(); // the server answered
     if (ctx.signal.aborted) error = new ProviderError('aborted', 'run stopped');
     else if (timedOut && error.kind !== 'timeout') error = new ProviderError('timeout', `no reply within ${Math.round(ctx.timeoutMs / 1000)} s`);
     if (error.kind === 'rate') ctx.aimd?.onRateLimited();

@@ -132,10 +132,17 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
   // 5xx, timeouts, dropped connections), while no request at all succeeded since it began: the
   // server is not working, and every other document would spend the same minutes failing. Stop
   // dispatching; requests in flight finish. (With --retries 0 a failure is too quick to tell.)
+  // A reply that is not a chat completion at all (a web page) while nothing has succeeded: the
+  // base URL points at something else (a web UI's port, a proxy's sign-in page), for every document.
   const checkServer = (outcome: DocumentOutcome, began: number) => {
-    if (outcome.status !== 'error' || fatal || outcome.record.attempts < 2 || !isRetryableCode(outcome.errorCode) || contact.succeededSince(began)) return;
-    fatal = new LlmbatchError('server-failing', `The server is failing: no request succeeded while ${outcome.record.id} was tried, and it failed after its retries (${outcome.record.error})`,
-      'The run stopped; finished documents are written and cached. Run the same command again once the server answers (check its logs or status, or --base-url).');
+    if (outcome.status !== 'error' || fatal || contact.succeededSince(began)) return;
+    if (outcome.errorCode === 'not-chat') {
+      fatal = new LlmbatchError('server-failing', `The server at ${deps.provider.id} does not answer with chat completions (${outcome.record.error?.replace(/ \(is --base-url .*$/, '')})`,
+        'Check --base-url (or OPENAI_BASE_URL): it must be an OpenAI-compatible API, usually ending in /v1 — not a web page or a proxy that wants a sign-in.');
+    } else if (outcome.record.attempts >= 2 && isRetryableCode(outcome.errorCode)) {
+      fatal = new LlmbatchError('server-failing', `The server is failing: no request succeeded while ${outcome.record.id} was tried, and it failed after its retries (${outcome.record.error})`,
+        'The run stopped; finished documents are written and cached. Run the same command again once the server answers (check its logs or status, or --base-url).');
+    } else return;
     halt('fatal');
   };
   let graceTimer: NodeJS.Timeout | undefined;

@@ -47,7 +47,7 @@ export function readReply(data: unknown, secrets: readonly string[]): Completion
     const why = typeof data === 'string'
       ? `the reply is not JSON: ${JSON.stringify(redact(data.trim(), secrets).slice(0, 80))}`
       : 'the reply has no choices';
-    throw new ProviderError('bad-reply', `${why} (is --base-url an OpenAI-compatible API?)`);
+    throw new ProviderError('not-chat', `${why} (is --base-url an OpenAI-compatible API?)`);
   }
   const content = choice.message.content;
   if (typeof content !== 'string') {

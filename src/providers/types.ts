@@ -40,7 +40,8 @@ export type ProviderErrorKind =
   | 'timeout' // our per-request timeout: retry
   | 'context' // context_length_exceeded: not retried
   | 'bad-request' // other 4xx: not retried
-  | 'bad-reply' // a 200 that is not an answer (not JSON, no choices, no content): not retried, never cached
+  | 'not-chat' // a 200 that is not a chat completion (an HTML page, no choices): not retried, never cached
+  | 'bad-reply' // a chat completion without an answer (content filter, refusal): not retried, never cached
   | 'aborted'; // the run is stopping
 
 /** A failed call, classified. Its message is already redacted of keys. */

@@ -193,14 +193,23 @@ describe('run / summarize end to end', () => {
     expect(fake.stats.requests).toBe(1); // only the one that had no answer
   });
 
-  it('a proxy page with status 200 is an error, not an empty summary in the cache', async () => {
-    const proxy = createHttpServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>Sign in to continue</html>'));
+  it('a proxy page with status 200 is an error, not an empty summary in the cache, and stops the run', async () => {
+    let requests = 0;
+    const proxy = createHttpServer((_req, res) => {
+      requests++;
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<html>Sign in to continue</html>');
+    });
     await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
     try {
-      const env = testEnv(`http://127.0.0.1:${(proxy.address() as AddressInfo).port}/v1`);
-      const res = await runCli(['summarize', makeDocs(3)], { env });
+      const base = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/v1`;
+      const env = testEnv(base);
+      const res = await runCli(['summarize', makeDocs(300), '-c', '2'], { env });
       expect(res.code).toBe(1);
-      expect(parseJsonl(res.stdout).map((l) => l.error)).toEqual(Array(3).fill('the reply is not JSON: "<html>Sign in to continue</html>" (is --base-url an OpenAI-compatible API?)'));
+      const lines = parseJsonl(res.stdout);
+      expect(lines.length).toBeGreaterThan(0);
+      expect(new Set(lines.map((l) => l.error))).toEqual(new Set(['the reply is not JSON: "<html>Sign in to continue</html>" (is --base-url an OpenAI-compatible API?)']));
+      expect(res.stderr).toContain(`error: The server at ${base} does not answer with chat completions (the reply is not JSON: "<html>Sign in to continue</html>")`);
+      expect(requests).toBeLessThan(10); // stopped, not one request per document
       const stats = await runCli(['cache', 'stats'], { env });
       expect(stats.stdout).toMatch(/^entries\s+0$/m);
     } finally {

@@ -1,6 +1,7 @@
 /**
- * readReply (src/providers/openai.ts): a 200 that is not a chat completion is an error of kind
- * 'bad-reply' (not retried, never cached), never an empty answer; an empty string is an answer.
+ * readReply (src/providers/openai.ts): a 200 that is not a chat completion ('not-chat') or a
+ * completion without an answer ('bad-reply') is an error (not retried, never cached), never an
+ * empty answer; an empty string is an answer.
  */
 import { describe, expect, it } from 'vitest';
 import { readReply } from '../../src/providers/openai.js';
@@ -8,12 +9,12 @@ import { ProviderError } from '../../src/providers/types.js';
 
 const KEY = 'sk-abcdefghijklmnop1234';
 
-function failure(data: unknown): ProviderError {
+function failure(data: unknown, kind: string): ProviderError {
   try {
     readReply(data, [KEY]);
   } catch (e) {
     expect(e).toBeInstanceOf(ProviderError);
-    expect((e as ProviderError).kind).toBe('bad-reply');
+    expect((e as ProviderError).kind).toBe(kind);
     return e as ProviderError;
   }
   throw new Error('expected readReply to throw');
@@ -32,15 +33,15 @@ describe('readReply', () => {
   });
 
   it.each([
-    ['an HTML page', `<html><body>Sign in to the proxy (${KEY})</body></html>`, /^the reply is not JSON: "<html><body>Sign in to the proxy \(\[REDACTED\]\)/],
-    ['no choices', { id: 'x', choices: [] }, /^the reply has no choices/],
-    ['a JSON object that is not a completion', { status: 'ok' }, /^the reply has no choices/],
-    ['null', null, /^the reply has no choices/],
-    ['a choice without a message', { choices: [{ finish_reason: 'stop' }] }, /^the reply has no choices/],
-    ['filtered content', { choices: [{ message: { content: null }, finish_reason: 'content_filter' }] }, /^the reply has no content \(finish_reason: content_filter\)$/],
-    ['a refusal', { choices: [{ message: { content: null, refusal: 'I cannot help with that.' }, finish_reason: 'stop' }] }, /^the model refused: I cannot help with that\.$/],
-  ])('%s is a bad reply', (_name, data, message) => {
-    const e = failure(data);
+    ['an HTML page', `<html><body>Sign in to the proxy (${KEY})</body></html>`, 'not-chat', /^the reply is not JSON: "<html><body>Sign in to the proxy \(\[REDACTED\]\)/],
+    ['no choices', { id: 'x', choices: [] }, 'not-chat', /^the reply has no choices/],
+    ['a JSON object that is not a completion', { status: 'ok' }, 'not-chat', /^the reply has no choices/],
+    ['null', null, 'not-chat', /^the reply has no choices/],
+    ['a choice without a message', { choices: [{ finish_reason: 'stop' }] }, 'not-chat', /^the reply has no choices/],
+    ['filtered content', { choices: [{ message: { content: null }, finish_reason: 'content_filter' }] }, 'bad-reply', /^the reply has no content \(finish_reason: content_filter\)$/],
+    ['a refusal', { choices: [{ message: { content: null, refusal: 'I cannot help with that.' }, finish_reason: 'stop' }] }, 'bad-reply', /^the model refused: I cannot help with that\.$/],
+  ])('%s is an error (%s)', (_name, data, kind, message) => {
+    const e = failure(data, kind);
     expect(e.message).toMatch(message);
     expect(e.message).not.toContain(KEY);
   });
