@@ -29,8 +29,11 @@ export const isBlank = (text: string): boolean => !/\S/.test(text);
  */
 export const MAX_DOCUMENT_BYTES = 256 * 1024 * 1024;
 
+/** "256 MiB", for messages. */
+export const MAX_DOCUMENT_TEXT = `${MAX_DOCUMENT_BYTES / 1024 / 1024} MiB`;
+
 export const tooLarge = (bytes: number | null): string =>
-  `too large: ${bytes === null ? 'over 256 MiB once decompressed' : `${(bytes / 1024 / 1024).toFixed(0)} MiB`} (the limit is 256 MiB per document; split it)`;
+  `too large: ${bytes === null ? `over ${MAX_DOCUMENT_TEXT} once decompressed` : `${(bytes / 1024 / 1024).toFixed(0)} MiB`} (the limit is ${MAX_DOCUMENT_TEXT} per document; split it)`;
 
 export function readReason(err: unknown): string {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;

@@ -5,7 +5,7 @@
  */
 import type { Document, InputError, InputOptions, Skipped } from './types.js';
 import { parseCsv } from './csv.js';
-import { isBlank, MAX_DOCUMENT_BYTES, openStream, readReason } from './read.js';
+import { isBlank, MAX_DOCUMENT_BYTES, MAX_DOCUMENT_TEXT, openStream, readReason } from './read.js';
 
 /** An item before the input stream numbers it (index is assigned across all inputs). */
 export type RawItem =
@@ -125,7 +125,7 @@ async function* jsonlRaw(file: FileRef, opts: InputOptions): AsyncGenerator<RawI
     for await (let text of boundedLines(opened.stream, MAX_DOCUMENT_BYTES)) {
       n++;
       if (text === null) {
-        yield errorAt(file, n, 'line too large: over 256 MiB (the limit is 256 MiB per document)');
+        yield errorAt(file, n, `line too large: over ${MAX_DOCUMENT_TEXT} (the limit is ${MAX_DOCUMENT_TEXT} per document)`);
         continue;
       }
       if (n === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);

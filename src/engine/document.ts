@@ -41,6 +41,8 @@ export interface DocumentOutcome {
   saved: number | null;
   status: 'ok' | 'error' | 'aborted';
   errorCode: string | null;
+  /** The failure is of a kind retrying is for (RETRYABLE): the runner's "server is failing" check. */
+  retryable?: boolean;
   tokensBefore?: number | null;
   tokensAfter?: number | null;
 }
@@ -116,7 +118,8 @@ export async function processDocument(doc: Document, ctx: DocumentContext): Prom
     if (!(e instanceof DocumentFailure)) throw e;
     return {
       record: { ...base, model: e.call?.model ?? ctx.model, output: null, usage: tally.usage, cost_usd: roundUsd(tally.cost), latency_ms: round(tally.latencyMs), cached: false, attempts: tally.attempts + (e.call?.attempts ?? 0), chunks: 0, error: e.message },
-      saved: tally.saved, status: e.code === 'aborted' ? 'aborted' : 'error', errorCode: e.code, tokensBefore: prepared?.tokensBefore, tokensAfter: prepared?.tokensAfter,
+      saved: tally.saved, status: e.code === 'aborted' ? 'aborted' : 'error', errorCode: e.code,
+      retryable: e.call ? RETRYABLE.has(e.call.error.kind) : false, tokensBefore: prepared?.tokensBefore, tokensAfter: prepared?.tokensAfter,
     };
   }
 }

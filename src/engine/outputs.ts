@@ -113,19 +113,8 @@ export class JsonlFileSink implements ResultSink {
     this.buffered = 0;
     try {
       const s = await this.open();
-      if (!s.write(chunk)) {
-        // 'drain' never comes after a failed write: wait for whichever happens first.
-        await new Promise<void>((resolve, reject) => {
-          const done = (e?: Error) => {
-            s.off('drain', done);
-            s.off('error', done);
-            if (e) reject(e);
-            else resolve();
-          };
-          s.on('drain', done);
-          s.on('error', done);
-        });
-      }
+      // 'drain' never comes after a failed write: events.once rejects on 'error' instead.
+      if (!s.write(chunk)) await once(s, 'drain');
     } catch (e) {
       throw writeFailed(this.path, e);
     }

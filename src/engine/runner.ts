@@ -139,7 +139,7 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
     if (outcome.errorCode === 'not-chat') {
       fatal = new LlmbatchError('server-failing', `The server at ${deps.provider.id} does not answer with chat completions (${outcome.record.error?.replace(/ \(is --base-url .*$/, '')})`,
         'Check --base-url (or OPENAI_BASE_URL): it must be an OpenAI-compatible API, usually ending in /v1 — not a web page or a proxy that wants a sign-in.');
-    } else if (outcome.record.attempts >= 2 && isRetryableCode(outcome.errorCode)) {
+    } else if (outcome.record.attempts >= 2 && outcome.retryable) {
       fatal = new LlmbatchError('server-failing', `The server is failing: no request succeeded while ${outcome.record.id} was tried, and it failed after its retries (${outcome.record.error})`,
         'The run stopped; finished documents are written and cached. Run the same command again once the server answers (check its logs or status, or --base-url).');
     } else return;
@@ -263,10 +263,6 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
   }
   return { report, status, fatal };
 }
-
-/** Error codes of document failures that retrying is for (see RETRYABLE): HTTP 408/409/429/5xx, no reply, no connection. */
-const isRetryableCode = (code: string | null): boolean =>
-  code !== null && (/^http_(408|409|429|5\d\d)$/.test(code) || code === 'network' || code === 'timeout' || code === 'unreachable');
 
 /** The one run-level error of a FatalProviderError. `server` is the provider's id (origin and path, no credentials). */
 function fatalError(e: FatalProviderError, server: string): LlmbatchError {

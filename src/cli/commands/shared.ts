@@ -58,7 +58,10 @@ const statOrNull = (p: string): Stats | null => {
 export function checkOutputsAreNotInputs(inputs: readonly string[], settings: Settings): void {
   const outputs = ([['--out', settings.out], ['--report', settings.report]] as const)
     .filter((o): o is readonly ['--out' | '--report', string] => typeof o[1] === 'string' && o[1] !== '' && o[1] !== '-')
-    .map(([flag, given]) => ({ flag, given, abs: path.resolve(settings.cwd, given), st: statOrNull(path.resolve(settings.cwd, given)) }));
+    .map(([flag, given]) => {
+      const abs = path.resolve(settings.cwd, given);
+      return { flag, given, abs, st: statOrNull(abs) };
+    });
   for (const input of inputs) {
     if (input === '-') continue;
     const abs = path.resolve(settings.cwd, input);
