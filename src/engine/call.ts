@@ -40,7 +40,9 @@ export type CallResult =
       cost: number | null;
       /** What the answer would cost if sent (a cache hit's saving). */
       listCost: number | null }
-  | { ok: false; model: string; error: ProviderError; attempts: number };
+  | { ok: false; model: string; error: ProviderError; attempts: number;
+      /** What a reply that was not an answer still used (a filtered completion bills its prompt), and its cost. */
+      billed?: { usage: CompletionUsage; cost: number | null } };
 
 /**
  * Prompt tokens + max output tokens against the model's window. Counting is the engine's main
@@ -77,7 +79,8 @@ export async function callModel(req: CompletionRequest, id: string, ctx: CallCon
     if (e instanceof FatalProviderError) throw e;
     const f = e as RequestFailure;
     if (!(f instanceof RequestFailure)) throw e;
-    return { ok: false, model: req.model, error: f.error, attempts: f.attempts };
+    const billed = f.error.usage ? { usage: f.error.usage, cost: costOf(info, f.error.usage) } : undefined;
+    return { ok: false, model: req.model, error: f.error, attempts: f.attempts, billed };
   }
 }
 

@@ -53,7 +53,10 @@ export async function processDocument(doc: Document, ctx: DocumentContext): Prom
   const call = async (req: CompletionRequest, kind: CallKind): Promise<Extract<CallResult, { ok: true }>> => {
     const r = await callModel(req, doc.id, ctx);
     if (kind !== 'main') ctx.onCall?.(doc, kind, r);
-    if (!r.ok) throw failureOf(r);
+    if (!r.ok) {
+      if (r.billed) tally.addBilled(r.billed);
+      throw failureOf(r);
+    }
     tally.add(r);
     return r;
   };

@@ -186,8 +186,10 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
       if (r.cached) progress.cached++;
       progress.inputTokens += r.usage.input_tokens;
       progress.outputTokens += r.usage.output_tokens;
-      if (!r.cached) progress.spent = progress.spent === null || r.cost_usd === null ? null : progress.spent + r.cost_usd;
     } else progress.failed++;
+    // A failed document may have been paid for too (chunks answered before it failed, a filtered
+    // reply's prompt): the budget counts what was spent, as the report does.
+    if (!r.cached) progress.spent = progress.spent === null || r.cost_usd === null ? null : progress.spent + r.cost_usd;
     await order.put(index, r);
     checkStores();
     checkServer(outcome, began);
@@ -283,10 +285,11 @@ function fatalError(e: FatalProviderError, server: string): LlmbatchError {
 /** A ledger row for a call that is part of a document's answer (chunk, reduce, condense, …). */
 function subRecord(doc: Document, prompt: string, kind: CallKind, call: CallResult): UsageRecord {
   const ok = call.ok;
+  const used = ok ? call : call.billed; // a failed call the server billed (a filtered reply) has usage too
   return {
     id: doc.id, model: call.model, prompt, status: ok ? 'ok' : 'error', cached: ok ? call.cached : false,
-    input_tokens: ok ? call.usage.input_tokens : 0, output_tokens: ok ? call.usage.output_tokens : 0,
-    cached_input_tokens: ok ? call.usage.cached_input_tokens : 0, cost_usd: ok ? call.cost : 0,
+    input_tokens: used?.usage.input_tokens ?? 0, output_tokens: used?.usage.output_tokens ?? 0,
+    cached_input_tokens: used?.usage.cached_input_tokens ?? 0, cost_usd: used ? used.cost : 0,
     saved_usd: ok && call.cached ? call.listCost : 0, latency_ms: ok ? Math.round(call.latencyMs) : 0,
     attempts: call.attempts, chunks: 1, error_code: ok ? null : call.error.kind, error: ok ? null : call.error.message,
   };

@@ -22,4 +22,12 @@ export class Tally {
     this.latencyMs += r.latencyMs;
     this.allCached &&= r.cached;
   }
+
+  /** A failed call the server still billed (a filtered reply): its tokens and cost, not an answer. */
+  addBilled(billed: { usage: CompletionUsage; cost: number | null }): void {
+    this.usage.input_tokens += billed.usage.input_tokens;
+    this.usage.output_tokens += billed.usage.output_tokens;
+    this.usage.cached_input_tokens += billed.usage.cached_input_tokens;
+    this.cost = this.cost === null || billed.cost === null ? null : this.cost + billed.cost;
+  }
 }

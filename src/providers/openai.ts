@@ -49,21 +49,18 @@ export function readReply(data: unknown, secrets: readonly string[]): Completion
       : 'the reply has no choices';
     throw new ProviderError('not-chat', `${why} (is --base-url an OpenAI-compatible API?)`);
   }
+  const usage = reply.usage
+    ? { input_tokens: reply.usage.prompt_tokens ?? 0, output_tokens: reply.usage.completion_tokens ?? 0, cached_input_tokens: reply.usage.prompt_tokens_details?.cached_tokens ?? 0 }
+    : null;
   const content = choice.message.content;
   if (typeof content !== 'string') {
     const refusal = choice.message.refusal;
+    // No answer, but the server may still have billed the prompt: the usage goes with the error.
     throw new ProviderError('bad-reply', refusal
       ? `the model refused: ${redact(refusal, secrets).slice(0, 200)}`
-      : `the reply has no content (finish_reason: ${choice.finish_reason ?? 'none'})`);
+      : `the reply has no content (finish_reason: ${choice.finish_reason ?? 'none'})`, undefined, undefined, usage ?? undefined);
   }
-  const usage = reply.usage;
-  return {
-    content,
-    finish_reason: choice.finish_reason ?? null,
-    usage: usage
-      ? { input_tokens: usage.prompt_tokens ?? 0, output_tokens: usage.completion_tokens ?? 0, cached_input_tokens: usage.prompt_tokens_details?.cached_tokens ?? 0 }
-      : null,
-  };
+  return { content, finish_reason: choice.finish_reason ?? null, usage };
 }
 
 export function createOpenAIProvider(opts: OpenAIProviderOptions): Provider {

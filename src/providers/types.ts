@@ -52,6 +52,11 @@ export class ProviderError extends Error {
     readonly status?: number,
     /** From Retry-After / retry-after-ms, when the server sent one. */
     readonly retryAfterMs?: number,
+    /**
+     * What the server reports it used (and bills) for a reply that is not an answer: a
+     * filtered or refused completion still costs its prompt.
+     */
+    readonly usage?: CompletionUsage,
   ) {
     super(message);
     this.name = 'ProviderError';

@@ -182,10 +182,22 @@ describe('run / summarize end to end', () => {
     const env = testEnv(fake.baseURL);
     const filtered = (messages: { content: string | null }[]) => String(messages.at(-1)?.content).includes('Document 3.');
     fake.setOptions({ respond: (r) => (filtered(r.messages) ? { content: null, finish_reason: 'content_filter' } : defaultRespond(r)) });
-    const first = await runCli(['summarize', docs, '-o', join(tempDir(), 'out.jsonl'), '--report', join(tempDir(), 'r.json')], { env });
+    const out = join(tempDir(), 'out.jsonl');
+    const reportPath = join(tempDir(), 'r.json');
+    const first = await runCli(['summarize', docs, '-o', out, '--report', reportPath, '-m', 'gpt-4o-mini'], { env });
     expect(first.code).toBe(1);
     expect(first.stderr).toMatch(/bad-reply: the reply has no content \(finish_reason: content_filter\)/);
     expect(fake.stats.requests).toBe(6); // not retried
+    // The filtered reply still billed its prompt (the server's usage): the record and the
+    // report's cost say so instead of $0.
+    const rec = parseJsonl(readFileSync(out, 'utf8')).find((r) => r.output === null)!;
+    const billed = fake.stats.log.find((l) => filtered(l.body.messages))!.usage!;
+    expect(billed.prompt_tokens).toBeGreaterThan(0);
+    expect(rec.usage).toMatchObject({ input_tokens: billed.prompt_tokens, output_tokens: billed.completion_tokens });
+    expect(rec.cost_usd).toBeCloseTo(billed.prompt_tokens * 0.15 / 1e6 + billed.completion_tokens * 0.6 / 1e6, 12);
+    const report = JSON.parse(readFileSync(reportPath, 'utf8'));
+    const okCost = parseJsonl(readFileSync(out, 'utf8')).filter((r) => r.output !== null).reduce((a, r) => a + r.cost_usd, 0);
+    expect(report.cost_usd).toBeCloseTo(okCost + rec.cost_usd, 9);
     fake.setOptions({ respond: undefined });
     fake.reset();
     const second = await runCli(['summarize', docs], { env });

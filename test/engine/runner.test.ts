@@ -200,6 +200,17 @@ describe('runBatch', () => {
     expect(records.length).toBe(state.calls);
   });
 
+  it('a failed reply the server billed (a filtered completion) counts in the record, the report and --budget', async () => {
+    const billed = { input_tokens: 1000, output_tokens: 0, cached_input_tokens: 0 }; // $0.00015 at gpt-4o-mini's price
+    const { provider, state } = fakeProvider({ delayMs: 2, fail: () => new ProviderError('bad-reply', 'the reply has no content (finish_reason: content_filter)', undefined, undefined, billed) });
+    const { s, records } = sink();
+    const out = await runBatch(base({ items: docs(100), concurrency: 2, budget: 0.0005 }), { provider, registry, cache: null, ledger: null, sink: s });
+    expect(records[0]).toMatchObject({ output: null, usage: billed, cost_usd: 0.00015 });
+    expect(out.status).toBe('budget'); // failures that cost money stop a run at its budget too
+    expect(state.calls).toBeLessThan(10);
+    expect(out.report.cost_usd).toBeCloseTo(0.00015 * records.length, 12);
+  });
+
   it('on the signal: stops dispatching, lets in-flight requests finish within the grace period', async () => {
     const { provider, state } = fakeProvider({ delayMs: 50 });
     const { s, records } = sink();

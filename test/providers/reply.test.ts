@@ -45,4 +45,10 @@ describe('readReply', () => {
     expect(e.message).toMatch(message);
     expect(e.message).not.toContain(KEY);
   });
+
+  it('a filtered reply carries the usage the server billed for it; without usage, none', () => {
+    const billed = failure({ choices: [{ message: { content: null }, finish_reason: 'content_filter' }], usage: { prompt_tokens: 812, completion_tokens: 0 } }, 'bad-reply');
+    expect(billed.usage).toEqual({ input_tokens: 812, output_tokens: 0, cached_input_tokens: 0 });
+    expect(failure({ choices: [{ message: { content: null }, finish_reason: 'content_filter' }] }, 'bad-reply').usage).toBeUndefined();
+  });
 });
