@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFakeOpenAI } from '../support/fake-openai.js';
 import { TEST_KEY, makeDocs, runCli, tempDir, testEnv } from '../support/cli.js';
@@ -33,6 +34,21 @@ describe('cache command', () => {
     expect(JSON.parse(clear.stdout)).toEqual({ deleted: 12 });
     const after = await runCli(['cache', 'stats', '--cache', cache, '--json'], { env });
     expect(JSON.parse(after.stdout).entries).toBe(0);
+  });
+
+  it('stats, clear and prune on a cache that does not exist yet report nothing and create nothing', async () => {
+    const env = testEnv(fake.baseURL);
+    const folder = join(tempDir(), 'never');
+    const cache = join(folder, 'cache.sqlite');
+    const stats = await runCli(['cache', 'stats', '--cache', cache], { env });
+    expect(stats.code).toBe(0);
+    expect(stats.stdout).toMatch(/^cache\s+.*cache\.sqlite \(no file yet\)$/m);
+    expect(stats.stdout).toMatch(/^entries\s+0$/m);
+    expect(JSON.parse((await runCli(['cache', 'stats', '--cache', cache, '--json'], { env })).stdout)).toEqual({ path: cache, entries: 0, bytes: 0, oldest: null, newest: null });
+    expect(JSON.parse((await runCli(['cache', 'clear', '--cache', cache, '--json'], { env })).stdout)).toEqual({ deleted: 0 });
+    expect(JSON.parse((await runCli(['cache', 'prune', '--older-than', '1d', '--cache', cache, '--json'], { env })).stdout)).toEqual({ deleted: 0 });
+    expect((await runCli(['cache', 'prune', '--older-than', 'soon', '--cache', cache], { env })).code).toBe(2);
+    expect(existsSync(folder)).toBe(false);
   });
 
   it('--cache-ttl expires entries; --no-cache neither reads nor writes', async () => {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { CompletionCache } from '../../cache/index.js';
+import { existsSync } from 'node:fs';
+import { CompletionCache, type CacheStats } from '../../cache/index.js';
 import { parseDuration } from '../../config/index.js';
 import { LlmbatchError } from '../../errors.js';
 import { formatInt } from '../render/format.js';
@@ -9,23 +10,26 @@ import { setup, writeStdout } from './shared.js';
 export default async function cacheCommand(cmd: Command): Promise<void> {
   const { cli, settings, flags } = setup(cmd);
   if (settings.cache === false) throw new LlmbatchError('usage', 'The cache is turned off (--no-cache or config)', 'Drop --no-cache, or pass --cache PATH.');
-  const cache = await CompletionCache.open(settings.cache);
+  const sub = cmd.name();
+  const path = settings.cache;
+  // No cache file yet: say so without creating one (and its folder) as a side effect of looking.
+  const missing = !/^rediss?:\/\//.test(path) && !existsSync(path);
+  const cache = missing ? null : await CompletionCache.open(path);
   try {
-    const sub = cmd.name();
     if (sub === 'stats') {
-      const s = await cache.stats();
+      const s: CacheStats = cache ? await cache.stats() : { path, entries: 0, bytes: 0, oldest: null, newest: null };
       writeStdout(cli, cli.json
         ? JSON.stringify(s, null, 2)
-        : [`cache     ${s.path}`, `entries   ${formatInt(s.entries)}`, `size      ${formatInt(s.bytes)} bytes`, `oldest    ${s.oldest ?? '-'}`, `newest    ${s.newest ?? '-'}`].join('\n'));
+        : [`cache     ${s.path}${cache ? '' : ' (no file yet)'}`, `entries   ${formatInt(s.entries)}`, `size      ${formatInt(s.bytes)} bytes`, `oldest    ${s.oldest ?? '-'}`, `newest    ${s.newest ?? '-'}`].join('\n'));
     } else if (sub === 'clear') {
-      const n = await cache.clear();
-      writeStdout(cli, cli.json ? JSON.stringify({ deleted: n }) : `deleted ${formatInt(n)} entries from ${cache.path}`);
+      const n = cache ? await cache.clear() : 0;
+      writeStdout(cli, cli.json ? JSON.stringify({ deleted: n }) : `deleted ${formatInt(n)} entries from ${path}`);
     } else {
       const ms = parseDuration(String(flags.olderThan ?? '30d'), '--older-than');
-      const n = await cache.prune(ms);
-      writeStdout(cli, cli.json ? JSON.stringify({ deleted: n }) : `deleted ${formatInt(n)} entries older than ${flags.olderThan} from ${cache.path}`);
+      const n = cache ? await cache.prune(ms) : 0;
+      writeStdout(cli, cli.json ? JSON.stringify({ deleted: n }) : `deleted ${formatInt(n)} entries older than ${flags.olderThan} from ${path}`);
     }
   } finally {
-    await cache.close();
+    await cache?.close();
   }
 }
