@@ -39,9 +39,11 @@ describe('RateLimiter', () => {
     let now = 0;
     const limiter = new RateLimiter({ tpm: 1000 }, () => now);
     const signal = new AbortController().signal;
-    await limiter.acquire(800, signal);
+    await limiter.acquire(1000, signal); // the minute's tokens are gone
     let done = false;
-    const p = limiter.acquire(800, signal).then(() => (done = true));
+    // 10 tokens short: the limiter sleeps 600 ms (real time) before it looks at the clock again
+    // (an 800-token deficit made this test sleep 36 s).
+    const p = limiter.acquire(10, signal).then(() => (done = true));
     await new Promise((r) => setTimeout(r, 20));
     expect(done).toBe(false);
     now += 60_000;
