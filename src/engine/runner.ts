@@ -81,6 +81,16 @@ export interface RunOutcome {
 const MAX_HELD = 10_000;
 /** Documents in progress at once, at least: reading, cache lookups, waiting for a slot. */
 const DOCUMENTS_AHEAD = 256;
+/**
+ * The feeder reads documents and starts their pipelines synchronously (small files are read with
+ * readSync; rendering and hashing are CPU). Left alone it runs until the queue is full — hundreds
+ * of documents, tens of milliseconds — while replies wait unread and freed slots stay empty. It
+ * lets pending I/O in (setImmediate runs after the poll phase) at least this often. Measured:
+ * cold run of 5,000 documents at -c 200, latency 200 ms: 6.00 → 5.72 s (median of 10
+ * alternating pairs, faster in all 10); yielding after every document instead was slower.
+ */
+const FEED_SLICE_MS = 1;
+const afterPendingIO = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export function newRunId(now = new Date()): string {
   return `${now.toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${randomBytes(3).toString('hex')}`;
@@ -198,7 +208,12 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
   };
 
   try {
+    let slice = performance.now();
     for await (const item of opts.items) {
+      if (performance.now() - slice > FEED_SLICE_MS) {
+        await afterPendingIO();
+        slice = performance.now();
+      }
       if (stopping) break;
       if (item.kind === 'skipped') {
         skipped.push(item.skipped);

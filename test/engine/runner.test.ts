@@ -200,6 +200,26 @@ describe('runBatch', () => {
     expect(records.length).toBe(state.calls);
   });
 
+  it('the feeder lets pending I/O in while it reads, instead of filling the whole queue first', async () => {
+    // Documents that are ready at once (small files are read synchronously) used to be pulled
+    // until the queue was full — 512 at -c 200 — before any reply or lookup could be handled.
+    let pulled = 0;
+    let pulledWhenIoRan = -1;
+    async function* ready(n: number): AsyncGenerator<InputItem> {
+      for (let i = 0; i < n; i++) {
+        pulled++;
+        yield { kind: 'document', document: { id: `d${i}.txt`, path: `d${i}.txt`, text: `document number ${i} `.repeat(50), index: i } };
+      }
+    }
+    const { provider } = fakeProvider({ delayMs: 1 });
+    const { s } = sink();
+    setImmediate(() => (pulledWhenIoRan = pulled));
+    const out = await runBatch(base({ items: ready(2000), concurrency: 200 }), { provider, registry, cache: null, ledger: null, sink: s });
+    expect(out.report.documents.done).toBe(2000);
+    expect(pulledWhenIoRan).toBeGreaterThan(0);
+    expect(pulledWhenIoRan).toBeLessThan(256);
+  });
+
   it('a failed reply the server billed (a filtered completion) counts in the record, the report and --budget', async () => {
     const billed = { input_tokens: 1000, output_tokens: 0, cached_input_tokens: 0 }; // $0.00015 at gpt-4o-mini's price
     const { provider, state } = fakeProvider({ delayMs: 2, fail: () => new ProviderError('bad-reply', 'the reply has no content (finish_reason: content_filter)', undefined, undefined, billed) });
