@@ -4,6 +4,16 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/** Measured by hand on 2026-11-27 (not re-run by `npm run bench`): where the gap to 0.9 is. */
+const THROUGHPUT_ANALYSIS = [
+  '**Where the rest goes** (measured by hand on 2026-11-27 against commit 5ca82e6; these figures are not re-run by `npm run bench`):',
+  '',
+  '- Changes are judged by alternating pairs, `node bench/ab.js --a OTHER/bin/llmbatch.js --pairs 10` (cold run above, A then B, ten times; the median of each side and in how many pairs B was faster). The feeder\'s 1 ms time slice (5ca82e6 against its parent): median 6.09 → 5.75 s, faster in 10 of 10 pairs.',
+  '- CPU by thread in one cold run (/proc/self/task at exit): main thread 4.7–5.0 s; V8\'s four background threads 1.7–1.8 s, mostly TurboFan — 352 functions optimised, 2.05 s of compile (`--trace-opt`); `--no-concurrent-recompilation` moves ~0.7 s of it onto the main thread; libuv threads (SQLite, files) ~0.27 s. The fake server: 1.67 s. Client and server together keep ~1.3 of the 2 cores busy on average and more in bursts.',
+  '- The OpenAI SDK path (LangChain\'s completionWithRetry) against bare node:http with the same transport, in one process, 5,000 requests at C = 200, same files (`node bench/sdk-cost.js`): main-thread time 0.28 → 0.51–0.58 ms per request, efficiency 0.94–0.97 → 0.93–0.95. The pipeline without HTTP (an in-process provider that answers after 200 ms): main thread ~0.3 ms per request, efficiency 0.94–0.95.',
+  '- Tried and not kept (alternating pairs): the provider on a worker thread (main thread busy 51% instead of 78%, but B slower by 170 ms, faster in 2 of 10 pairs: the two cores are the limit, not the main thread); deferring each document\'s bookkeeping until after pending I/O (−26 ms, 6 of 10); more documents prepared ahead (C + 256 instead of max(C, 256): 0 ms, 4 of 10); V8 flags: a larger young generation (~2%, not settable at run time for the main thread), `--maglev` (2–3%, experimental in Node 20), a larger `--interrupt-budget` (slower).',
+];
+
 const MB = 1e6;
 const s = (ms, d = 2) => (ms === null || ms === undefined ? '—' : `${(ms / 1000).toFixed(d)} s`);
 const ms = (x, d = 0) => (x === null || x === undefined ? '—' : `${x.toFixed(d)} ms`);
@@ -111,6 +121,7 @@ function engine(r) {
     + `by process wall, start-up included: ${verdict(t.met.efficiency)} (${eff(ours.efficiency)}). `
     + `No worse than LangChain's batch: sending phase ${verdict(t.met.vsLangchainBatch)} (${eff(ours.batchEfficiency)} vs ${eff(lc.batchEfficiency)}), `
     + `process wall ${verdict(t.met.vsLangchain)} (${eff(ours.efficiency)} vs ${eff(lc.efficiency)}).`, '');
+  out.push(...THROUGHPUT_ANALYSIS, '');
 
   const o = r.overhead;
   out.push('## Client overhead (issue 3)', '');
