@@ -13,6 +13,9 @@ export interface Progress {
   /** USD spent on requests actually sent; null once any price is unknown. */
   spent: number | null;
   inFlight: number;
+  /** Requests retried so far (429, 5xx, timeouts, dropped connections), and the last reason. */
+  retries: number;
+  lastRetry: string | null;
 }
 
 export type RunEvent =

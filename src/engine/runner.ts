@@ -119,7 +119,7 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
   const records: UsageRecord[] = [];
   const skipped: { path: string; reason: string }[] = [];
   const warnings: string[] = [];
-  const progress: Progress = { discovered: 0, inputDone: false, done: 0, failed: 0, cached: 0, skipped: 0, inputTokens: 0, outputTokens: 0, spent: 0, inFlight: 0 };
+  const progress: Progress = { discovered: 0, inputDone: false, done: 0, failed: 0, cached: 0, skipped: 0, inputTokens: 0, outputTokens: 0, spent: 0, inFlight: 0, retries: 0, lastRetry: null };
 
   const halt = (why: 'signal' | 'budget' | 'fatal') => {
     if (stopping) return;
@@ -172,7 +172,13 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
     temperature: opts.temperature,
     maxOutputTokens: opts.maxOutputTokens,
     attempt: { provider: deps.provider, contact, limiter: new RateLimiter({ rpm: opts.rpm, tpm: opts.tpm }), slots, aimd, retries: opts.retries, timeoutMs: opts.timeoutMs, signal: stop.signal, secrets: opts.secrets, random: deps.random },
-    onRetry: (id, info) => emit({ type: 'retry', id, ...info }),
+    onRetry: (id, info) => {
+      progress.retries++;
+      progress.lastRetry = `${info.error.kind}: ${info.error.message}`;
+      emit({ type: 'retry', id, ...info });
+      // A server that answers nothing settles no document: retries are the only sign of life.
+      emit({ type: 'progress', progress: { ...progress, inFlight: slots.active } });
+    },
     transform: opts.transform,
     routes: opts.routes,
     inflight: new Map(),
@@ -209,8 +215,16 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
 
   try {
     let slice = performance.now();
+    let reported = -Infinity;
     for await (const item of opts.items) {
-      if (performance.now() - slice > FEED_SLICE_MS) {
+      const now = performance.now();
+      // What has been read so far, a few times a second: before anything settles (a server slow
+      // to answer its first requests) this is all the progress display has.
+      if (now - reported > 250) {
+        reported = now;
+        emit({ type: 'progress', progress: { ...progress, inFlight: slots.active } });
+      }
+      if (now - slice > FEED_SLICE_MS) {
         await afterPendingIO();
         slice = performance.now();
       }
@@ -254,6 +268,7 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
       });
     }
     progress.inputDone = true;
+    emit({ type: 'progress', progress: { ...progress, inFlight: slots.active } });
     await queue.onIdle();
     if (runError) throw runError;
   } finally {

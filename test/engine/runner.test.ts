@@ -13,7 +13,7 @@ import { ModelRegistry } from '../../src/models/index.js';
 import { BUILTIN_PROMPTS } from '../../src/prompt/index.js';
 import { ProviderError, type CompletionRequest, type Provider } from '../../src/providers/types.js';
 import { CompletionCache } from '../../src/cache/index.js';
-import type { RunEvent } from '../../src/engine/events.js';
+import type { Progress, RunEvent } from '../../src/engine/events.js';
 import { makeProvider } from '../../src/cli/commands/services.js';
 import type { Settings } from '../../src/config/index.js';
 import { LlmbatchError } from '../../src/errors.js';
@@ -198,6 +198,18 @@ describe('runBatch', () => {
     expect(out.status).toBe('budget');
     expect(state.calls).toBeLessThan(10);
     expect(records.length).toBe(state.calls);
+  });
+
+  it('progress events report retries as they happen, and what has been read before anything settles', async () => {
+    const { provider } = fakeProvider({ delayMs: 2, fail: (n) => (n <= 3 ? new ProviderError('server', 'HTTP 503: overloaded', 503, 1) : undefined) });
+    const { s } = sink();
+    const seen: Progress[] = [];
+    const out = await runBatch(base({ items: docs(5), concurrency: 1 }), { provider, registry, cache: null, ledger: null, sink: s, onEvent: (e) => { if (e.type === 'progress') seen.push(e.progress); } });
+    expect(out.status).toBe('done');
+    expect(seen[0]).toMatchObject({ done: 0, failed: 0, retries: 0 }); // the feeder's report, before any settled
+    const firstRetry = seen.find((p) => p.retries > 0)!;
+    expect(firstRetry).toMatchObject({ done: 0, retries: 1, lastRetry: 'server: HTTP 503: overloaded' });
+    expect(seen.at(-1)).toMatchObject({ done: 5, retries: 3 });
   });
 
   it('the feeder lets pending I/O in while it reads, instead of filling the whole queue first', async () => {

@@ -9,7 +9,8 @@ function stream() {
   return { s, out };
 }
 
-const p = (done: number): Progress => ({ discovered: 10, inputDone: true, done, failed: 1, cached: 2, skipped: 0, inputTokens: 1000, outputTokens: 200, spent: 0.0123, inFlight: 3 });
+const p = (done: number): Progress => ({ discovered: 10, inputDone: true, done, failed: 1, cached: 2, skipped: 0, inputTokens: 1000, outputTokens: 200, spent: 0.0123, inFlight: 3, retries: 0, lastRetry: null });
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('progress without a TTY', () => {
   it('prints at most one plain line per interval, with done/total, cached, failed, tokens and $', async () => {
@@ -17,12 +18,40 @@ describe('progress without a TTY', () => {
     const view = createProgress(s, { quiet: false, tty: false, intervalMs: 50 });
     for (let i = 0; i < 5; i++) view.update(p(i)); // within one interval: nothing yet
     expect(out).toHaveLength(0);
-    await new Promise((r) => setTimeout(r, 60));
+    await sleep(60);
     view.update(p(6));
     view.update(p(7));
+    view.stop();
     expect(out).toHaveLength(1);
-    expect(out[0]).toMatch(/^progress: 7\/10 done, 2 cached, 1 failed, 1200 tokens, \$0\.0123, [\d.]+ docs\/s\n$/);
+    // The line of the interval: the heartbeat's (the latest snapshot, 5 finished) or update's (7).
+    expect(out[0]).toMatch(/^progress: [57]\/10 done, 2 cached, 1 failed, 1200 tokens, \$0\.0123, [\d.]+ docs\/s\n$/);
     expect(out[0]).not.toMatch(/\u001b\[/);
+  });
+
+  it('keeps printing while documents are unfinished, even when nothing happens (a server slow to answer); shows retries', async () => {
+    const { s, out } = stream();
+    const view = createProgress(s, { quiet: false, tty: false, intervalMs: 30 });
+    view.update({ ...p(0), failed: 0, retries: 8, lastRetry: 'timeout: no reply within 120 s' });
+    await sleep(150);
+    expect(out.length).toBeGreaterThanOrEqual(2); // no update came, the lines did
+    for (const line of out) expect(line).toMatch(/^progress: 0\/10 done, .*; 8 retried \(last: timeout: no reply within 120 s\)\n$/);
+    view.update({ ...p(9), failed: 1 }); // all finished: no more heartbeat lines
+    const n = out.length;
+    await sleep(100);
+    expect(out.length).toBeLessThanOrEqual(n + 1);
+    const m = out.length;
+    await sleep(100);
+    expect(out.length).toBe(m);
+    view.stop();
+  });
+
+  it('stop() ends the heartbeat', async () => {
+    const { s, out } = stream();
+    const view = createProgress(s, { quiet: false, tty: false, intervalMs: 20 });
+    view.update({ ...p(0), inputDone: false });
+    view.stop();
+    await sleep(80);
+    expect(out).toHaveLength(0);
   });
 
   it('prints nothing with --quiet', async () => {

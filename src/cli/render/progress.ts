@@ -13,27 +13,42 @@ export interface ProgressView {
 
 const money = (p: Progress) => (p.spent === null ? '?' : formatUsd(p.spent));
 
+/** `; 3 retried (last: timeout: no reply within 120 s)`, or nothing before the first retry. */
+const retried = (p: Progress) => (p.retries > 0 ? `; ${p.retries} retried (last: ${p.lastRetry ?? '?'})` : '');
+
 export function createProgress(stream: NodeJS.WriteStream, opts: { quiet: boolean; tty: boolean; intervalMs?: number }): ProgressView {
   if (opts.quiet) return { update() {}, stop() {} };
   const started = Date.now();
   if (!opts.tty) {
     let last = Date.now();
+    let latest: Progress | null = null;
     const interval = opts.intervalMs ?? 10_000;
+    const line = (p: Progress) => {
+      last = Date.now();
+      const rate = (p.done + p.failed) / Math.max(0.001, (last - started) / 1000);
+      stream.write(`progress: ${p.done + p.failed}/${p.discovered}${p.inputDone ? '' : '+'} done, ${p.cached} cached, ${p.failed} failed, ${p.inputTokens + p.outputTokens} tokens, ${money(p)}, ${rate.toFixed(1)} docs/s${retried(p)}\n`);
+    };
+    // Also when nothing happens: a server that takes minutes to answer (or never does) must not
+    // look like a hung tool in a CI log. Only while documents are unfinished.
+    const pending = (p: Progress) => !p.inputDone || p.done + p.failed < p.discovered;
+    const heartbeat = setInterval(() => {
+      if (latest && pending(latest) && Date.now() - last >= interval) line(latest);
+    }, Math.max(interval, 10));
+    heartbeat.unref();
     return {
       update(p) {
-        const now = Date.now();
-        if (now - last < interval) return;
-        last = now;
-        const rate = (p.done + p.failed) / Math.max(0.001, (now - started) / 1000);
-        stream.write(`progress: ${p.done + p.failed}/${p.discovered}${p.inputDone ? '' : '+'} done, ${p.cached} cached, ${p.failed} failed, ${p.inputTokens + p.outputTokens} tokens, ${money(p)}, ${rate.toFixed(1)} docs/s\n`);
+        latest = p;
+        if (Date.now() - last >= interval) line(p);
       },
-      stop() {},
+      stop() {
+        clearInterval(heartbeat);
+      },
     };
   }
   const bar = new cliProgress.SingleBar(
     {
       stream,
-      format: ' {bar} {value}/{total}{more} | cached {cached} | failed {failed} | {tokens} tok | {spent} | {rate}/s | ETA {eta_formatted}',
+      format: ' {bar} {value}/{total}{more} | cached {cached} | failed {failed} | {tokens} tok | {spent} | {rate}/s | ETA {eta_formatted}{retried}',
       barsize: 24,
       hideCursor: true,
       clearOnComplete: false,
@@ -42,13 +57,13 @@ export function createProgress(stream: NodeJS.WriteStream, opts: { quiet: boolea
     },
     cliProgress.Presets.shades_classic,
   );
-  bar.start(1, 0, { cached: 0, failed: 0, tokens: 0, spent: '$0', rate: '0', more: '+' });
+  bar.start(1, 0, { cached: 0, failed: 0, tokens: 0, spent: '$0', rate: '0', more: '+', retried: '' });
   return {
     update(p) {
       const finished = p.done + p.failed;
       const rate = finished / Math.max(0.001, (Date.now() - started) / 1000);
       bar.setTotal(Math.max(p.discovered, 1));
-      bar.update(finished, { cached: p.cached, failed: p.failed, tokens: p.inputTokens + p.outputTokens, spent: money(p), rate: rate.toFixed(1), more: p.inputDone ? '' : '+' });
+      bar.update(finished, { cached: p.cached, failed: p.failed, tokens: p.inputTokens + p.outputTokens, spent: money(p), rate: rate.toFixed(1), more: p.inputDone ? '' : '+', retried: p.retries > 0 ? ` | retried ${p.retries}` : '' });
     },
     stop() {
       bar.stop();
