@@ -50,7 +50,8 @@ export function decodeText(bytes: Uint8Array): TextResult {
   if (bytes.subarray(0, SNIFF_BYTES).includes(0)) return { ok: false, reason: 'binary' };
   const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
   let bad = 0;
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 0xfffd) bad++;
+  // Most documents have none: one native search instead of a loop over every character.
+  if (text.includes('\ufffd')) for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 0xfffd) bad++;
   if (bad > 0 && bad / text.length > MAX_REPLACEMENT_RATIO) return { ok: false, reason: 'binary' };
   if (isBlank(text)) return { ok: false, reason: 'empty' };
   return { ok: true, text };
