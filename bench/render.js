@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 /** Measured by hand on 2026-11-27 (not re-run by `npm run bench`): where the gap to 0.9 is. */
 const THROUGHPUT_ANALYSIS = [
-  '**Where the rest goes** (measured by hand on 2026-11-27 against commits 5ca82e6 and df62918; these figures are not re-run by `npm run bench`):',
+  '**Where the rest goes** (measured by hand on 2026-11-27 against commits 5ca82e6, df62918 and 0f936ed; these figures are not re-run by `npm run bench`):',
   '',
   '- Changes are judged by alternating pairs, `node bench/ab.js --a OTHER/bin/llmbatch.js --pairs 10` (cold run above, A then B, ten times; the median of each side and in how many pairs B was faster). The feeder\'s 1 ms time slice (5ca82e6 against its parent): median 6.09 → 5.75 s, faster in 10 of 10 pairs.',
   '- CPU by thread in one cold run (/proc/self/task at exit): main thread 4.7–5.0 s; V8\'s four background threads 1.7–1.8 s, mostly TurboFan — 352 functions optimised, 2.05 s of compile (`--trace-opt`); `--no-concurrent-recompilation` moves ~0.7 s of it onto the main thread; libuv threads (SQLite, files) ~0.27 s. The fake server: 1.67 s. Client and server together keep ~1.3 of the 2 cores busy on average and more in bursts.',
