@@ -125,7 +125,7 @@ async function* jsonlRaw(file: FileRef, opts: InputOptions): AsyncGenerator<RawI
     for await (let text of boundedLines(opened.stream, MAX_DOCUMENT_BYTES)) {
       n++;
       if (text === null) {
-        yield errorAt(file, n, `line too large: over ${MAX_DOCUMENT_TEXT} (the limit is ${MAX_DOCUMENT_TEXT} per document)`);
+        yield errorAt(file, n, `line too large: over ${MAX_DOCUMENT_TEXT} (the limit per document)`);
         continue;
       }
       if (n === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);

@@ -6,7 +6,7 @@
  */
 import { cacheKey, type CompletionCache } from '../cache/index.js';
 import { costOf, type ModelRegistry } from '../models/index.js';
-import { ProviderError, type CompletionRequest, type CompletionUsage, type Provider } from '../providers/types.js';
+import { ProviderError, REFUSED, type CompletionRequest, type CompletionUsage, type Provider } from '../providers/types.js';
 import { countChat, countTokens } from '../tokens/index.js';
 import { REPLY_PRIMING, TOKENS_PER_MESSAGE } from '../tokens/chat.js';
 import { executeRequest, RequestFailure, type AttemptContext } from './request.js';
@@ -98,7 +98,7 @@ async function send(req: CompletionRequest, id: string, ctx: CallContext): Promi
     };
     return { content: out.result.content, finish_reason: out.result.finish_reason, usage, attempts: out.attempts, latencyMs: out.latencyMs };
   } catch (e) {
-    if (e instanceof RequestFailure && (e.error.kind === 'auth' || e.error.kind === 'quota' || e.error.kind === 'model' || e.serverDown)) throw new FatalProviderError(e.error, req.model);
+    if (e instanceof RequestFailure && (REFUSED.has(e.error.kind) || e.serverDown)) throw new FatalProviderError(e.error, req.model);
     throw e;
   }
 }

@@ -54,7 +54,7 @@ export async function processDocument(doc: Document, ctx: DocumentContext): Prom
     const r = await callModel(req, doc.id, ctx);
     if (kind !== 'main') ctx.onCall?.(doc, kind, r);
     if (!r.ok) {
-      if (r.billed) tally.addBilled(r.billed);
+      if (r.billed) tally.addSpend(r.billed);
       throw failureOf(r);
     }
     tally.add(r);

@@ -121,6 +121,8 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
   const warnings: string[] = [];
   const progress: Progress = { discovered: 0, inputDone: false, done: 0, failed: 0, cached: 0, skipped: 0, inputTokens: 0, outputTokens: 0, spent: 0, inFlight: 0, retries: 0, lastRetry: null };
 
+  const reportProgress = () => emit({ type: 'progress', progress: { ...progress, inFlight: slots.active } });
+
   const halt = (why: 'signal' | 'budget' | 'fatal') => {
     if (stopping) return;
     stopping = why;
@@ -177,7 +179,7 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
       progress.lastRetry = `${info.error.kind}: ${info.error.message}`;
       emit({ type: 'retry', id, ...info });
       // A server that answers nothing settles no document: retries are the only sign of life.
-      emit({ type: 'progress', progress: { ...progress, inFlight: slots.active } });
+      reportProgress();
     },
     transform: opts.transform,
     routes: opts.routes,
@@ -209,7 +211,7 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
     await order.put(index, r);
     checkStores();
     checkServer(outcome, began);
-    emit({ type: 'progress', progress: { ...progress, inFlight: slots.active } });
+    reportProgress();
     if (opts.budget !== undefined && progress.spent !== null && progress.spent >= opts.budget) halt('budget');
   };
 
@@ -222,7 +224,7 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
       // to answer its first requests) this is all the progress display has.
       if (now - reported > 250) {
         reported = now;
-        emit({ type: 'progress', progress: { ...progress, inFlight: slots.active } });
+        reportProgress();
       }
       if (now - slice > FEED_SLICE_MS) {
         await afterPendingIO();
@@ -268,7 +270,7 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
       });
     }
     progress.inputDone = true;
-    emit({ type: 'progress', progress: { ...progress, inFlight: slots.active } });
+    reportProgress();
     await queue.onIdle();
     if (runError) throw runError;
   } finally {

@@ -13,21 +13,18 @@ export class Tally {
   allCached = true;
 
   add(r: Extract<CallResult, { ok: true }>): void {
-    this.usage.input_tokens += r.usage.input_tokens;
-    this.usage.output_tokens += r.usage.output_tokens;
-    this.usage.cached_input_tokens += r.usage.cached_input_tokens;
-    this.cost = this.cost === null || r.cost === null ? null : this.cost + r.cost;
+    this.addSpend(r);
     if (r.cached) this.saved = this.saved === null || r.listCost === null ? null : this.saved + r.listCost;
     this.attempts += r.attempts;
     this.latencyMs += r.latencyMs;
     this.allCached &&= r.cached;
   }
 
-  /** A failed call the server still billed (a filtered reply): its tokens and cost, not an answer. */
-  addBilled(billed: { usage: CompletionUsage; cost: number | null }): void {
-    this.usage.input_tokens += billed.usage.input_tokens;
-    this.usage.output_tokens += billed.usage.output_tokens;
-    this.usage.cached_input_tokens += billed.usage.cached_input_tokens;
-    this.cost = this.cost === null || billed.cost === null ? null : this.cost + billed.cost;
+  /** Tokens and cost of a call — an answer, or a failed call the server still billed (a filtered reply). */
+  addSpend(spent: { usage: CompletionUsage; cost: number | null }): void {
+    this.usage.input_tokens += spent.usage.input_tokens;
+    this.usage.output_tokens += spent.usage.output_tokens;
+    this.usage.cached_input_tokens += spent.usage.cached_input_tokens;
+    this.cost = this.cost === null || spent.cost === null ? null : this.cost + spent.cost;
   }
 }

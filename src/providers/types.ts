@@ -65,6 +65,9 @@ export class ProviderError extends Error {
 
 export const RETRYABLE: ReadonlySet<ProviderErrorKind> = new Set(['rate', 'server', 'network', 'unreachable', 'timeout']);
 
+/** The provider refused the key, the account or the model: the same for every document, so the run aborts (exit 4). */
+export const REFUSED: ReadonlySet<ProviderErrorKind> = new Set(['auth', 'quota', 'model']);
+
 /** A server's identity in cache keys: origin + path of the base URL, without a trailing slash. */
 export function serverId(baseUrl: string): string {
   const u = new URL(baseUrl);
