@@ -143,6 +143,23 @@ register('./hook.mjs', import.meta.url, { data: { log: process.env.TRACE_LOG } }
     expect(loaded.some((l) => l.startsWith('cjs ') && l.includes('tiktoken'))).toBe(true);
   });
 
+  it('zod loads as the one module the build vendors (dist/vendor/zod.js), never file by file from the package', async () => {
+    // A config and a prompt file: both are validated with zod.
+    const cfg = join(dir, 'zod-config.yaml');
+    writeFileSync(cfg, 'model: gpt-4o-mini\n');
+    const prompt = join(dir, 'zod-prompt.yaml');
+    writeFileSync(prompt, 'name: brief\nuser: "Brief: {{document}}"\n');
+    const { res, loaded } = await loadedBy(['estimate', join(FIXTURES, 'docs/faq-short.txt'), '--config', cfg, '-p', prompt]);
+    expect(res.code).toBe(0);
+    expect(loaded.filter((l) => l.startsWith('esm ') && l.includes('dist/vendor/zod.js'))).not.toEqual([]);
+    expect(loaded.filter((l) => l.includes('/node_modules/zod/'))).toEqual([]);
+    // Its validation messages are zod's own, as from the package.
+    writeFileSync(prompt, 'name: brief\nuser: "Brief: {{document}}"\ntemperature: 7\n');
+    const bad = await runCli(['estimate', join(FIXTURES, 'docs/faq-short.txt'), '-p', prompt]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/invalid prompt at "temperature": Too big: expected number to be <=2/);
+  });
+
   it.each([[['--version']], [['--help']], [['estimate', '--help']], [['run', '--help']]])('%j', async (args) => {
     const { res, loaded } = await loadedBy(args);
     expect(res.code).toBe(0);
