@@ -21,7 +21,7 @@ import { LlmbatchError } from '../errors.js';
 import type { Ledger } from '../ledger/index.js';
 import type { ModelRegistry } from '../models/index.js';
 import type { PromptTemplate } from '../prompt/index.js';
-import type { Provider } from '../providers/types.js';
+import { NOT_CHAT_HINT, type Provider } from '../providers/types.js';
 import { summarizeRun } from '../report/run.js';
 import type { RunReport, UsageRecord } from '../report/types.js';
 import { FatalProviderError, processDocument, type DocumentContext, type DocumentOutcome } from './document.js';
@@ -149,7 +149,7 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
   const checkServer = (outcome: DocumentOutcome, began: number) => {
     if (outcome.status !== 'error' || fatal || contact.succeededSince(began)) return;
     if (outcome.errorCode === 'not-chat') {
-      fatal = new LlmbatchError('server-failing', `The server at ${deps.provider.id} does not answer with chat completions (${outcome.record.error?.replace(/ \(is --base-url .*$/, '')})`,
+      fatal = new LlmbatchError('server-failing', `The server at ${deps.provider.id} does not answer with chat completions (${outcome.record.error?.replace(NOT_CHAT_HINT, '')})`,
         'Check --base-url (or OPENAI_BASE_URL): it must be an OpenAI-compatible API, usually ending in /v1 — not a web page or a proxy that wants a sign-in.');
     } else if (outcome.record.attempts >= 2 && outcome.retryable) {
       fatal = new LlmbatchError('server-failing', `The server is failing: no request succeeded while ${outcome.record.id} was tried, and it failed after its retries (${outcome.record.error})`,

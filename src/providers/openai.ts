@@ -15,7 +15,7 @@ import { ChatOpenAICompletions } from './langchain.js';
 import { classifyError } from './classify.js';
 import { createTransport } from './transport.js';
 import { redact } from '../errors.js';
-import { ProviderError, serverId, type CompletionRequest, type CompletionResult, type Provider } from './types.js';
+import { NOT_CHAT_HINT, ProviderError, serverId, type CompletionRequest, type CompletionResult, type Provider } from './types.js';
 
 export interface OpenAIProviderOptions {
   baseUrl: string;
@@ -47,7 +47,7 @@ export function readReply(data: unknown, secrets: readonly string[]): Completion
     const why = typeof data === 'string'
       ? `the reply is not JSON: ${JSON.stringify(redact(data.trim(), secrets).slice(0, 80))}`
       : 'the reply has no choices';
-    throw new ProviderError('not-chat', `${why} (is --base-url an OpenAI-compatible API?)`);
+    throw new ProviderError('not-chat', why + NOT_CHAT_HINT);
   }
   const usage = reply.usage
     ? { input_tokens: reply.usage.prompt_tokens ?? 0, output_tokens: reply.usage.completion_tokens ?? 0, cached_input_tokens: reply.usage.prompt_tokens_details?.cached_tokens ?? 0 }

@@ -44,6 +44,12 @@ export type ProviderErrorKind =
   | 'bad-reply' // a chat completion without an answer (content filter, refusal): not retried, never cached
   | 'aborted'; // the run is stopping
 
+/**
+ * Appended to a 'not-chat' error's message: on one document's record it points at the likely
+ * cause; the runner's stop message gives the fix itself and leaves it out.
+ */
+export const NOT_CHAT_HINT = ' (is --base-url an OpenAI-compatible API?)';
+
 /** A failed call, classified. Its message is already redacted of keys. */
 export class ProviderError extends Error {
   constructor(
