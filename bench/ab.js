@@ -1,5 +1,7 @@
 // Alternating pairs: is build B faster than build A on the cold throughput run? One run of
-// each, A then B, repeated --pairs times against one loopback server (latency 200 ms); prints
+// each, repeated --pairs times against one loopback server (latency 200 ms), A first in odd
+// pairs and B first in even ones: the second run of a pair is often the faster (a warm file
+// cache, the machine's mood), which would otherwise favour whichever always runs second; prints
 // each side's median sending phase (report duration_ms) and in how many pairs B was faster.
 // On a shared, noisy machine a single run cannot show a 2–5% change; pairs run minutes apart
 // share the machine's mood. Both builds read the same corpus, write to fresh state folders, and
@@ -49,9 +51,14 @@ try {
   const a = [];
   const b = [];
   for (let i = 0; i < Number(o.pairs); i++) {
-    a.push(await once(o.a));
-    b.push(await once(o.b));
-    console.log(`pair ${i + 1}: A ${a[i]} ms, B ${b[i]} ms`);
+    if (i % 2 === 0) {
+      a.push(await once(o.a));
+      b.push(await once(o.b));
+    } else {
+      b.push(await once(o.b));
+      a.push(await once(o.a));
+    }
+    console.log(`pair ${i + 1} (${i % 2 === 0 ? 'A first' : 'B first'}): A ${a[i]} ms, B ${b[i]} ms`);
   }
   const faster = a.filter((x, i) => b[i] < x).length;
   for (const [name, xs] of [['A', a], ['B', b]]) {
