@@ -31,10 +31,16 @@ await build({
 // `from 'zod'` exactly as tsc emits it; a subpath import ('zod/mini') would still load the
 // package, so it is refused here rather than silently left slow.
 const IMPORT = /(\bfrom\s*)(['"])zod(\/[^'"]*)?\2/g;
+// A plain walk (readdir's `recursive` and Dirent.parentPath are newer than Node 20.0).
+function* jsFiles(dir) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) yield* jsFiles(p);
+    else if (entry.isFile() && entry.name.endsWith('.js')) yield p;
+  }
+}
 let rewritten = 0;
-for (const entry of readdirSync(dist, { recursive: true, withFileTypes: true })) {
-  if (!entry.isFile() || !entry.name.endsWith('.js')) continue;
-  const file = path.join(entry.parentPath ?? entry.path, entry.name);
+for (const file of jsFiles(dist)) {
   if (file === vendored) continue;
   const src = readFileSync(file, 'utf8');
   if (!src.includes('zod')) continue;
