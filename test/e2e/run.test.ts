@@ -81,7 +81,15 @@ describe('run / summarize end to end', () => {
     fake.setOptions({ fail500Rate: 0.2, dropRate: 0.1 });
     const res = await runCli(['summarize', docs, '--no-cache', '--retries', '8'], { env: testEnv(fake.baseURL) });
     expect(res.code).toBe(0);
-    expect(parseJsonl(res.stdout).every((l) => l.error === null)).toBe(true);
+    const lines = parseJsonl(res.stdout);
+    expect(lines).toHaveLength(20);
+    expect(lines.every((l) => l.error === null)).toBe(true);
+    // Faults were injected (the fake server's draws are seeded), and every request the server
+    // saw, failed or not, is an attempt of exactly one document.
+    expect(fake.stats.byStatus[500]).toBeGreaterThan(0);
+    expect(fake.stats.dropped).toBeGreaterThan(0);
+    expect(lines.some((l) => l.attempts > 1)).toBe(true);
+    expect(lines.reduce((n, l) => n + l.attempts, 0)).toBe(fake.stats.requests);
   });
 
   it('aborts at once with exit 4 on a wrong key, after only a handful of requests', async () => {
