@@ -55,15 +55,25 @@ describe('cache command', () => {
     const env = testEnv(fake.baseURL);
     const cache = join(tempDir(), 'cache.sqlite');
     const docs = makeDocs(5);
+    const ok = async (args: string[]) => expect((await runCli(args, { env })).code).toBe(0);
+    const entries = async () => JSON.parse((await runCli(['cache', 'stats', '--cache', cache, '--json'], { env })).stdout).entries as number;
     fake.reset();
-    await runCli(['summarize', docs, '--cache', cache, '--cache-ttl', '6s'], { env });
-    await runCli(['summarize', docs, '--cache', cache, '--cache-ttl', '6s'], { env });
+    await ok(['summarize', docs, '--cache', cache, '--cache-ttl', '6s']);
+    await ok(['summarize', docs, '--cache', cache, '--cache-ttl', '6s']);
     expect(fake.stats.requests).toBe(5);
     await new Promise((r) => setTimeout(r, 6500));
-    await runCli(['summarize', docs, '--cache', cache], { env });
+    await ok(['summarize', docs, '--cache', cache]);
     expect(fake.stats.requests).toBe(10);
-    await runCli(['summarize', docs, '--no-cache'], { env });
+    // The same cache file, which now holds these answers, with --no-cache: they are sent anyway
+    // (not read) …
+    await ok(['summarize', docs, '--cache', cache, '--no-cache']);
     expect(fake.stats.requests).toBe(15);
+    // … and the answers to new documents are not stored (not written).
+    const before = await entries();
+    expect(before).toBeGreaterThanOrEqual(5);
+    await ok(['summarize', makeDocs(3, { words: 17 }), '--cache', cache, '--no-cache']);
+    expect(fake.stats.requests).toBe(18);
+    expect(await entries()).toBe(before);
   });
 
   it('two processes can share one cache file at once', async () => {
@@ -71,14 +81,21 @@ describe('cache command', () => {
     const cache = join(tempDir(), 'shared.sqlite');
     const a = makeDocs(40);
     const b = makeDocs(40, { words: 30 });
-    fake.setOptions({ latencyMs: 5 });
+    // 200 ms per request: each run sends for ~0.6 s, so the two overlap even if one starts late.
+    fake.setOptions({ latencyMs: 200 });
     const [ra, rb] = await Promise.all([
       runCli(['summarize', a, '--cache', cache, '-c', '16'], { env }),
       runCli(['summarize', b, '--cache', cache, '-c', '16'], { env }),
     ]);
     expect([ra.code, rb.code], ra.stderr + rb.stderr).toEqual([0, 0]);
+    // The two runs were sending at the same time (more in flight than one run's -c 16) …
+    expect(fake.stats.maxInFlight).toBeGreaterThan(16);
     const stats = await runCli(['cache', 'stats', '--cache', cache, '--json'], { env });
     expect(JSON.parse(stats.stdout).entries).toBe(80);
+    // … and each one's answers are there for the other: a run over both sends nothing.
+    fake.reset();
+    expect((await runCli(['summarize', a, b, '--cache', cache], { env })).code).toBe(0);
+    expect(fake.stats.requests).toBe(0);
     fake.setOptions({ latencyMs: 0 });
   });
 });

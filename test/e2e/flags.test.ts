@@ -26,7 +26,9 @@ describe('flags on the wire', () => {
       expect(e.messages[0]).toEqual({ role: 'system', content: 'You answer in French.' });
     }
     fake.reset();
-    await runCli(['summarize', docs, '--no-cache', '--system', 'Be terse.'], { env: testEnv(fake.baseURL) });
+    const text = await runCli(['summarize', docs, '--no-cache', '--system', 'Be terse.'], { env: testEnv(fake.baseURL) });
+    expect(text.code).toBe(0);
+    expect(fake.stats.log).toHaveLength(3);
     expect((fake.stats.log as any[]).every((e) => e.messages[0].content === 'Be terse.')).toBe(true);
   });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { createServer, type AddressInfo } from 'node:net';
 import { createServer as createHttpServer } from 'node:http';
 import { defaultRespond, startFakeOpenAI } from '../support/fake-openai.js';
@@ -101,6 +101,7 @@ describe('run / summarize end to end', () => {
     expect(readFileSync(out, 'utf8')).toBe('{"previous":"run"}\n'); // not replaced by an empty file
     expect(readdirSync(dirname(out))).toEqual(['out.jsonl']); // no temp file left
     expect(fake.stats.requests).toBeLessThanOrEqual(8);
+    expect(fake.stats.byStatus[401]).toBe(fake.stats.requests); // it did ask, and was refused
     expect(res.stderr).toMatch(/error: .*credentials/);
     expect(res.stderr).toMatch(/hint:/);
     expect(res.stderr).not.toContain('sk-wrong-key-abcdefghijklmnop');
@@ -151,7 +152,12 @@ describe('run / summarize end to end', () => {
     fake.setOptions({ respond: () => ({ status: 429, error: { code: 'insufficient_quota', type: 'insufficient_quota', message: 'You exceeded your current quota, please check your plan and billing details.' } }) });
     const res = await runCli(['summarize', makeDocs(100), '-c', '4', '--no-cache'], { env: testEnv(fake.baseURL) });
     expect(res.code).toBe(4);
+    expect(fake.stats.requests).toBeGreaterThanOrEqual(1);
     expect(fake.stats.requests).toBeLessThanOrEqual(8);
+    // Without retrying: no document's request reached the server twice.
+    const asked = fake.stats.log.map((e) => JSON.stringify(e.messages));
+    expect(asked).toHaveLength(fake.stats.requests);
+    expect(new Set(asked).size).toBe(asked.length);
     expect(res.stderr.split('\n').filter((l) => l.startsWith('error:'))).toEqual([
       'error: The provider refused the request: the account has no quota left (HTTP 429: You exceeded your current quota, please check your plan and billing details.)',
     ]);
@@ -175,6 +181,7 @@ describe('run / summarize end to end', () => {
     expect(res.code).toBe(4);
     expect(res.stderr).toMatch(/does not know model "no-such-model"/);
     expect(fake.stats.requests).toBeLessThanOrEqual(8);
+    expect(fake.stats.byStatus[404]).toBe(fake.stats.requests); // it did ask, and the server said 404
   });
 
   it('a base URL without /v1 (404 for the path) aborts with exit 4 and a hint about the URL', async () => {
@@ -238,9 +245,21 @@ describe('run / summarize end to end', () => {
   });
 
   it('--dry-run sends nothing and prints the estimate', async () => {
-    const res = await runCli(['summarize', FIXTURES, '--dry-run', '--json'], { env: testEnv(fake.baseURL) });
+    // A server that counts every request on any path (the fake counts chat completions).
+    const hits: string[] = [];
+    const server = createHttpServer((req, res) => {
+      hits.push(`${req.method} ${req.url}`);
+      res.writeHead(500).end();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    let res: Awaited<ReturnType<typeof runCli>>;
+    try {
+      res = await runCli(['summarize', FIXTURES, '--dry-run', '--json'], { env: testEnv(`http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`) });
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
     expect(res.code).toBe(0);
-    expect(fake.stats.requests).toBe(0);
+    expect(hits).toEqual([]);
     const plan = JSON.parse(res.stdout);
     expect(plan.models[0].model).toBe('gpt-4o-mini');
     expect(plan.models[0].input_tokens).toBeGreaterThan(1000);
@@ -261,8 +280,11 @@ describe('run / summarize end to end', () => {
     const report = join(tempDir(), 'r.md');
     const res = await runCli(['summarize', FIXTURES, '-o', out, '--report', report], { env });
     expect(res.code).toBe(1); // the fixtures hold one malformed JSONL line
-    expect(existsSync(join(out, 'docs/guides/getting-started.md.md'))).toBe(true);
-    expect(allFiles(out).every((f) => f.startsWith(out))).toBe(true);
+    // One file per document, mirroring where it came from: files under docs/, records under
+    // records/<file>#<id>; nothing else.
+    const written = allFiles(out).map((f) => relative(out, f));
+    expect(written).toEqual(expect.arrayContaining(['docs/guides/getting-started.md.md', 'docs/api/client.rst.md', 'docs/meetings/2024-05-03-release-retro.md.md', 'records/tickets.csv#T-4101.md']));
+    expect(written.every((r) => /^(docs|records)\//.test(r))).toBe(true);
     const stateDir = join(env.XDG_CACHE_HOME!, 'llmbatch');
     expect(statSync(stateDir).mode & 0o777).toBe(0o700);
     expect(statSync(join(stateDir, 'cache.sqlite')).mode & 0o777).toBe(0o600);
@@ -316,6 +338,10 @@ describe('run / summarize end to end', () => {
     });
     expect(res.code).toBe(130);
     const done = parseJsonl(readFileSync(out, 'utf8'));
+    // Every answer the server gave before the stop (in-flight ones finish within --grace) is on
+    // disk, once each; the run did stop early.
+    expect(done.length).toBe(fake.stats.completed);
+    expect(new Set(done.map((l) => l.id)).size).toBe(done.length);
     expect(done.length).toBeGreaterThanOrEqual(6);
     expect(done.length).toBeLessThan(40);
     expect(done.every((l) => l.error === null)).toBe(true);
@@ -328,7 +354,7 @@ describe('run / summarize end to end', () => {
     expect(parseJsonl(readFileSync(out, 'utf8'))).toHaveLength(40);
   });
 
-  it('stdout closed by its reader (| head) stops the run like Ctrl-C: exit 130, one line, answers kept in the cache', async () => {
+  it('stdout closed by its reader (| head) stops the run like Ctrl-C: exit 130, one stop message, answers kept in the cache', async () => {
     const docs = makeDocs(40);
     const env = testEnv(fake.baseURL);
     fake.setOptions({ latencyMs: 50 });
@@ -337,7 +363,7 @@ describe('run / summarize end to end', () => {
       onSpawn: (child) => child.stdout!.once('data', () => child.stdout!.destroy()),
     });
     expect(res.code).toBe(130);
-    expect(res.stderr).toContain('stdout was closed by its reader: stopping');
+    expect(res.stderr.match(/stdout was closed by its reader: stopping/g)).toHaveLength(1);
     expect(res.stderr).not.toMatch(/EPIPE|Unhandled|\n\s+at /);
     const sent = fake.stats.completed;
     expect(sent).toBeGreaterThanOrEqual(1);
@@ -487,7 +513,9 @@ describe('run / summarize end to end', () => {
     const res = await runCli(['summarize', docs, '--no-cache', '--timeout', '0.3', '--retries', '1'], { env: testEnv(fake.baseURL) });
     expect(res.code).toBe(1);
     const lines = parseJsonl(res.stdout);
+    expect(lines).toHaveLength(2);
     expect(lines.every((l) => /timed out|no reply/.test(l.error) && l.attempts === 2)).toBe(true);
+    expect(fake.stats.requests).toBe(4); // two documents, two attempts each
   });
 
   it('works with no key against a local server that needs none', async () => {
@@ -502,5 +530,7 @@ describe('run / summarize end to end', () => {
     const res = await runCli(['summarize', FIXTURES], { env: testEnv(undefined, { OPENAI_API_KEY: undefined }) });
     expect(res.code).toBe(2);
     expect(res.stderr).toMatch(/No API key: set OPENAI_API_KEY/);
+    expect(res.stderr.split('\n').filter((l) => l.startsWith('error:'))).toHaveLength(1);
+    expect(res.stdout).toBe(''); // no record: it stopped before reading or sending
   });
 });
