@@ -167,7 +167,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** Exponential backoff with full jitter, never shorter than the server's Retry-After. */
+/** Exponential backoff with jitter (half the step plus a random share of the other half), never shorter than the server's Retry-After. */
 export function backoffMs(attempt: number, retryAfterMs?: number, random: () => number = Math.random): number {
   const base = Math.min(30_000, 500 * 2 ** (attempt - 1));
   const jittered = base / 2 + random() * (base / 2);

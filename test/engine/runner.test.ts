@@ -22,8 +22,10 @@ async function* docs(n: number): AsyncGenerator<InputItem> {
   for (let i = 0; i < n; i++) yield { kind: 'document', document: { id: `d${i}.txt`, path: `d${i}.txt`, text: `document number ${i}`, index: i } };
 }
 
-function fakeProvider(opts: { delayMs?: number; fail?: (n: number, req: CompletionRequest) => ProviderError | undefined } = {}) {
-  const state = { calls: 0, inFlight: 0, maxInFlight: 0, times: [] as number[] };
+function fakeProvider(opts: { delayMs?: number | ((req: CompletionRequest) => number); fail?: (n: number, req: CompletionRequest) => ProviderError | undefined } = {}) {
+  const state = { calls: 0, inFlight: 0, maxInFlight: 0, times: [] as number[], finished: [] as string[],
+    /** At the start of each call: requests in flight (itself included) and the concurrency last announced. */
+    starts: [] as { inFlight: number }[] };
   const provider: Provider = {
     id: 'http://fake',
     async complete(req, { signal }) {
@@ -31,13 +33,15 @@ function fakeProvider(opts: { delayMs?: number; fail?: (n: number, req: Completi
       state.times.push(performance.now());
       state.inFlight++;
       state.maxInFlight = Math.max(state.maxInFlight, state.inFlight);
+      state.starts.push({ inFlight: state.inFlight });
       try {
         await new Promise<void>((resolve, reject) => {
-          const t = setTimeout(resolve, opts.delayMs ?? 5);
+          const t = setTimeout(resolve, typeof opts.delayMs === 'function' ? opts.delayMs(req) : opts.delayMs ?? 5);
           signal.addEventListener('abort', () => { clearTimeout(t); reject(new ProviderError('aborted', 'aborted')); }, { once: true });
         });
         const err = opts.fail?.(n, req);
         if (err) throw err;
+        state.finished.push(/number (\d+)/.exec(req.messages.at(-1)!.content)?.[1] ?? '?');
         return { content: `answer to ${req.messages.at(-1)!.content.slice(-20)}`, finish_reason: 'stop', usage: { input_tokens: 100, output_tokens: 20, cached_input_tokens: 0 } };
       } finally {
         state.inFlight--;
@@ -62,34 +66,47 @@ const registry = new ModelRegistry();
 
 describe('runBatch', () => {
   it('keeps at most `concurrency` requests in flight and writes results in input order', async () => {
-    const { provider, state } = fakeProvider({ delayMs: 10 });
+    // Every fifth document is slow: answers arrive out of input order.
+    const { provider, state } = fakeProvider({ delayMs: (req) => (Number(/number (\d+)/.exec(req.messages.at(-1)!.content)![1]) % 5 === 0 ? 30 : 2) });
     const { s, records } = sink();
     const out = await runBatch(base({ concurrency: 5 }), { provider, registry, cache: null, ledger: null, sink: s });
     expect(out.status).toBe('done');
     expect(state.maxInFlight).toBe(5);
-    expect(records.map((r) => r.id)).toEqual(Array.from({ length: 40 }, (_, i) => `d${i}.txt`));
+    const inOrder = Array.from({ length: 40 }, (_, i) => String(i));
+    expect(state.finished).not.toEqual(inOrder);
+    expect(records.map((r) => r.id)).toEqual(inOrder.map((i) => `d${i}.txt`));
     expect(out.report.documents).toMatchObject({ total: 40, done: 40, failed: 0 });
   });
 
   it('lowers concurrency on a burst of 429s and recovers', async () => {
     const { provider, state } = fakeProvider({ delayMs: 5, fail: (n) => (n >= 10 && n < 18 ? new ProviderError('rate', '429', 429, 1) : undefined) });
     const { s, records } = sink();
-    const events: RunEvent[] = [];
-    const out = await runBatch(base({ items: docs(200), concurrency: 8, retries: 6 }), { provider, registry, cache: null, ledger: null, sink: s, onEvent: (e) => events.push(e) });
-    const levels = events.filter((e) => e.type === 'concurrency').map((e) => (e as { value: number }).value);
+    const levels: number[] = [];
+    // The concurrency announced when each call started, beside the calls then in flight.
+    const announced: number[] = [];
+    const counted: Provider = { id: provider.id, complete: (req, o) => { announced.push(levels.at(-1) ?? 8); return provider.complete(req, o); } };
+    const out = await runBatch(base({ items: docs(200), concurrency: 8, retries: 6 }), { provider: counted, registry, cache: null, ledger: null, sink: s, onEvent: (e) => { if (e.type === 'concurrency') levels.push(e.value); } });
     expect(out.status).toBe('done');
     expect(records.every((r) => r.error === null)).toBe(true);
-    expect(Math.min(...levels)).toBeLessThan(8);
-    expect(levels.at(-1)).toBe(8);
+    expect(levels).toEqual([4, 5, 6, 7, 8]); // halved once for the burst, then back one step at a time
     expect(state.calls).toBe(208);
+    // Lowered for real: calls started while the level was 4 never had more than 4 in flight.
+    const whileLowered = state.starts.filter((_x, i) => announced[i] === 4);
+    expect(whileLowered.length).toBeGreaterThan(0);
+    expect(Math.max(...whileLowered.map((x) => x.inFlight))).toBeLessThanOrEqual(4);
+    expect(state.maxInFlight).toBe(8);
   });
 
   it('honours Retry-After before retrying', async () => {
     const { provider, state } = fakeProvider({ delayMs: 1, fail: (n) => (n === 1 ? new ProviderError('rate', '429', 429, 300) : undefined) });
     const { s, records } = sink();
-    await runBatch(base({ items: docs(1) }), { provider, registry, cache: null, ledger: null, sink: s });
+    const retries: RunEvent[] = [];
+    // random: () => 0 makes the plain backoff 250 ms, so a 300 ms wait can only come from Retry-After.
+    await runBatch(base({ items: docs(1) }), { provider, registry, cache: null, ledger: null, sink: s, random: () => 0, onEvent: (e) => { if (e.type === 'retry') retries.push(e); } });
     expect(records[0]).toMatchObject({ error: null, attempts: 2 });
-    expect(state.times[1] - state.times[0]).toBeGreaterThanOrEqual(300);
+    expect(state.calls).toBe(2);
+    expect(retries).toMatchObject([{ attempt: 1, delayMs: 300 }]);
+    expect(state.times[1] - state.times[0]).toBeGreaterThanOrEqual(295); // timers may fire ~1 ms early
   });
 
   it('gives up after --retries and records the error; other documents are unaffected', async () => {
