@@ -10,6 +10,10 @@ describe('BatchWriter', () => {
     const written: number[][] = [];
     const w = new BatchWriter<number>(async (rows) => void written.push(rows), 3, 60_000);
     for (let i = 1; i <= 7; i++) w.push(i);
+    // Full batches go out without waiting for flush() (or the 60 s timer); the rest waits.
+    expect(w.rows).toEqual([7]);
+    await new Promise((r) => setImmediate(r));
+    expect(written).toEqual([[1, 2, 3], [4, 5, 6]]);
     await w.flush();
     expect(written).toEqual([[1, 2, 3], [4, 5, 6], [7]]);
     expect(w.error).toBeNull();

@@ -25,14 +25,23 @@ describe('TokenBucket', () => {
 });
 
 describe('RateLimiter', () => {
-  it('spaces requests out to the rpm limit', async () => {
-    const limiter = new RateLimiter({ rpm: 600 }); // one per 100 ms after the initial burst
+  it('spaces requests out to the rpm limit: no sooner, and no later', async () => {
+    let now = 0;
+    const limiter = new RateLimiter({ rpm: 600 }, () => now); // one per 100 ms after the initial burst
     const signal = new AbortController().signal;
     for (let i = 0; i < 600; i++) await limiter.acquire(1, signal);
-    const started = performance.now();
-    await limiter.acquire(1, signal);
-    await limiter.acquire(1, signal);
-    expect(performance.now() - started).toBeGreaterThanOrEqual(150);
+    let granted = 0;
+    const first = limiter.acquire(1, signal).then(() => granted++);
+    const second = limiter.acquire(1, signal).then(() => granted++);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(granted).toBe(0); // the minute's budget is spent
+    now += 100;
+    await first; // one request's worth has come back …
+    await new Promise((r) => setTimeout(r, 150));
+    expect(granted).toBe(1); // … and only one
+    now += 100;
+    await second;
+    expect(granted).toBe(2);
   });
 
   it('counts tokens against tpm', async () => {
@@ -55,9 +64,15 @@ describe('RateLimiter', () => {
     const limiter = new RateLimiter({ rpm: 1 });
     const ctrl = new AbortController();
     await limiter.acquire(1, ctrl.signal);
-    const p = limiter.acquire(1, ctrl.signal);
+    let settled = 0;
+    const p = limiter.acquire(1, ctrl.signal).then(() => settled++);
+    const q = limiter.acquire(1, ctrl.signal).then(() => settled++);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(settled).toBe(0); // both are waiting (a minute, at 1 rpm) …
+    const t0 = performance.now();
     ctrl.abort();
-    await expect(p).resolves.toBeUndefined();
+    await Promise.all([p, q]);
+    expect(performance.now() - t0).toBeLessThan(1000); // … and the abort lets them go
   });
 });
 
@@ -110,7 +125,10 @@ describe('Aimd', () => {
     a.onRateLimited();
     a.onRateLimited(); // same burst: counted once
     expect(a.current).toBe(8);
-    now += 1500;
+    now += 999;
+    a.onRateLimited(); // still within the second
+    expect(a.current).toBe(8);
+    now += 1;
     a.onRateLimited();
     expect(a.current).toBe(4);
     for (let i = 0; i < 4; i++) a.onSuccess();

@@ -17,6 +17,9 @@ describe('JsonlFileSink', () => {
     const sink = new JsonlFileSink(out);
     await sink.prepare();
     for (let i = 0; i < 50; i++) await sink.write(record(i, 4000)); // past the 64 KB buffer
+    // Until close, the lines go to a temp file beside it; the output path does not exist yet.
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(join(out, '..'))).toEqual([expect.stringMatching(/^out\.jsonl\.tmp-/)]);
     await sink.close(true);
     const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l).id);
     expect(lines).toEqual(Array.from({ length: 50 }, (_, i) => `d${i}.txt`));
