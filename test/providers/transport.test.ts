@@ -4,7 +4,7 @@
  * bodies, aborts, timeouts, refused connections — and the cases it hands to the global fetch
  * (streaming). Everything talks to 127.0.0.1.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
@@ -142,15 +142,21 @@ describe('the OpenAI SDK over the transport', () => {
   });
 
   it('streams (handed to the global fetch) with usage in the last chunk', async () => {
-    const stream = await client().chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Say something' }], stream: true, stream_options: { include_usage: true } });
-    let text = '';
-    let usage: unknown = null;
-    for await (const chunk of stream) {
-      text += chunk.choices[0]?.delta?.content ?? '';
-      if (chunk.usage) usage = chunk.usage;
+    const globalFetch = vi.spyOn(globalThis, 'fetch');
+    try {
+      const stream = await client().chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Say something' }], stream: true, stream_options: { include_usage: true } });
+      let text = '';
+      let usage: unknown = null;
+      for await (const chunk of stream) {
+        text += chunk.choices[0]?.delta?.content ?? '';
+        if (chunk.usage) usage = chunk.usage;
+      }
+      expect(text.length).toBeGreaterThan(0);
+      expect(usage).toMatchObject({ prompt_tokens: expect.any(Number) });
+      expect(globalFetch).toHaveBeenCalledTimes(1);
+    } finally {
+      globalFetch.mockRestore();
     }
-    expect(text.length).toBeGreaterThan(0);
-    expect(usage).toMatchObject({ prompt_tokens: expect.any(Number) });
   });
 
   it('turns a 429 into an error with status and Retry-After the classifier reads', async () => {

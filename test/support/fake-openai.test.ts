@@ -199,7 +199,15 @@ describe('fake OpenAI server: concurrency', () => {
       expect(fake.stats.maxInFlight).toBe(10);
       expect(fake.stats.inFlight).toBe(0);
       fake.reset();
-      const many = await Promise.all(Array.from({ length: 250 }, (_, i) => post(i)));
+      // Held until all 250 are in: a fixed latency let early ones finish before the last arrived
+      // on a loaded machine (reaching 250 took 140-190 ms against a 150 ms latency).
+      let open!: () => void;
+      const gate = new Promise<void>((r) => (open = r));
+      fake.setOptions({ respond: async () => { await gate; return { content: 'ok' }; } });
+      const pending = Promise.all(Array.from({ length: 250 }, (_, i) => post(i)));
+      await expect.poll(() => fake.stats.inFlight, { timeout: 10_000, interval: 5 }).toBe(250);
+      open();
+      const many = await pending;
       expect(many.every((s) => s === 200)).toBe(true);
       expect(fake.stats).toMatchObject({ requests: 250, completed: 250, maxInFlight: 250, inFlight: 0 });
     } finally {
@@ -228,7 +236,7 @@ describe('fake OpenAI server: models and batch API', () => {
   });
 
   it('round-trips a batch: upload JSONL, create, poll, download output and errors', async () => {
-    fake.setOptions({ batchDelayMs: 100 });
+    fake.setOptions({ batchDelayMs: 1000 });
     const lines = [
       { custom_id: 'a', method: 'POST', url: '/v1/chat/completions', body: { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'first document' }] } },
       { custom_id: 'b', method: 'POST', url: '/v1/chat/completions', body: { model: 'gpt-4.1', messages: [{ role: 'user', content: 'second document' }] } },
@@ -248,8 +256,8 @@ describe('fake OpenAI server: models and batch API', () => {
     expect(created.id).toMatch(/^batch_/);
 
     const poll = async () => (await fetch(`${fake.baseURL}/batches/${created.id}`, { headers: auth })).json();
-    expect((await poll()).status).toBe('in_progress');
-    await new Promise((r) => setTimeout(r, 120));
+    expect((await poll()).status).toBe('in_progress'); // within the 1 s the batch takes
+    await expect.poll(async () => (await poll()).status, { timeout: 10_000, interval: 100 }).toBe('completed');
     const done = await poll();
     expect(done).toMatchObject({ status: 'completed', request_counts: { total: 3, completed: 2, failed: 1 } });
 
