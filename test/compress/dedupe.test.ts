@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   BoilerplateIndex, buildBoilerplateIndex, dedupe, MIN_BOILERPLATE_CHARS,
 } from '../../src/compress/index.js';
-import { hash64 } from '../../src/compress/dedupe.js';
+import { hash64, normaliseParagraph } from '../../src/compress/dedupe.js';
 
 const P1 = 'The agent ships logs to Harbor over HTTPS, batching every second.';
 const P2 = 'Retries back off exponentially, up to 5 attempts per batch.';
@@ -84,5 +84,13 @@ describe('BoilerplateIndex', () => {
   it('stores hashes, not text', () => {
     expect(hash64(LICENCE)).toMatch(/^[0-9a-z]+\.[0-9a-z]+$/);
     expect(hash64(LICENCE)).not.toBe(hash64(LICENCE + '.'));
+    // What the index keeps (its private map, read through a cast): one hash per distinct
+    // paragraph, never the paragraph.
+    const ix = buildBoilerplateIndex(Array.from({ length: 4 }, (_, i) => `${LICENCE}\n\nDocument number ${i} has its own body text here.`));
+    const keys = [...(ix as unknown as { counts: Map<string, unknown> }).counts.keys()];
+    expect(keys).toHaveLength(5);
+    for (const k of keys) expect(k).toMatch(/^[0-9a-z]+\.[0-9a-z]+$/);
+    expect(keys).toContain(hash64(normaliseParagraph(LICENCE)));
+    expect(keys).not.toContain(normaliseParagraph(LICENCE));
   });
 });

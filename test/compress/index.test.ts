@@ -84,8 +84,12 @@ describe('compress', () => {
   });
 
   it('compressSync refuses llm before doing any work', () => {
-    expect(() => compressSync(doc, parseCompress('whitespace,llm'), { countTokens: words }))
+    // extractive counts tokens: had it run before the refusal, the counter would have been called.
+    const counted: string[] = [];
+    const countTokens = (t: string) => (counted.push(t), words(t));
+    expect(() => compressSync('One sentence here. Another sentence there. A third one too.', parseCompress('extractive:0.5,llm'), { countTokens }))
       .toThrowError(expect.objectContaining({ code: 'not-available' }));
+    expect(counted).toEqual([]);
   });
 
   it('feeds the boilerplate pre-pass the text the first dedupe sees', () => {

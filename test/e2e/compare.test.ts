@@ -117,6 +117,17 @@ describe('compare --live', () => {
       expect(v.cost_usd).toBeGreaterThan(0);
     }
     expect(out.variants[0]).toMatchObject({ similarity: 1, similarity_worst: 1, delta_cost_pct: 0 });
+    // The fake answers deterministically ("Summary (<model>): " and the prompt's first words), so
+    // the scores are exact: the same prompt on the other model differs only in the model's name;
+    // the concise prompt's answers share much less with the baseline's.
+    const by = Object.fromEntries(out.variants.map((v: any) => [v.name, v]));
+    expect(by['verbose@gpt-4.1-mini'].similarity).toBeCloseTo(30 / 33, 9);
+    expect(by['concise@gpt-4o-mini'].similarity).toBeCloseTo(10 / 33, 9);
+    expect(by['concise@gpt-4.1-mini'].similarity).toBeCloseTo(8 / 34, 9);
+    // Costs are the measured usage at list prices (per million tokens: gpt-4o-mini $0.15 / $0.60).
+    for (const name of ['verbose@gpt-4o-mini', 'concise@gpt-4o-mini']) {
+      expect(by[name].cost_usd).toBeCloseTo((by[name].input_tokens * 0.15 + by[name].output_tokens * 0.6) / 1e6, 12);
+    }
 
     // One ledger run per variant.
     const list = await runCli(['report', '--list', '--json'], { env });

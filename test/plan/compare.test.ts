@@ -187,6 +187,8 @@ describe('compareOffline', () => {
     const r = await compareOffline(options({ prompts: [concise], compress: ['none', 'whitespace'] }));
     const [none, ws] = r.variants;
     expect(ws.input_tokens).toBeLessThan(none.input_tokens);
+    // Exactly the compressed documents' rendered requests, as tiktoken counts them.
+    expect(ws.input_tokens).toBe(docs().reduce((n, d) => n + countChat(renderMessages(concise, d, whitespace(d.text)), 'o200k_base'), 0));
     expect(ws.input_tokens_before_compression).toBe(none.input_tokens);
     expect(none.input_tokens_before_compression).toBe(none.input_tokens);
     expect(ws.compress).toBe('whitespace');
@@ -205,7 +207,11 @@ describe('compareOffline', () => {
     expect(v).toMatchObject({ output_source: 'fill-ratio', output_samples: 0, output_tokens: Math.round(3 * DEFAULT_MAX_OUTPUT * 0.35) });
     expect(c).toMatchObject({ output_source: 'ledger', output_samples: 7, output_tokens: 120 });
     expect(r.fill_ratio).toBe(0.35);
-    // Cost range: the point estimate up to every answer using max tokens.
+    // Priced at gpt-4o-mini's list prices ($0.15 / $0.60 per million input / output tokens);
+    // the range runs from the point estimate up to every answer using max tokens.
+    expect(c.cost_usd!).toBeCloseTo((c.input_tokens * 0.15 + 120 * 0.6) / 1e6, 12);
+    expect(c.cost_high!).toBeCloseTo((c.input_tokens * 0.15 + 3 * DEFAULT_MAX_OUTPUT * 0.6) / 1e6, 12);
+    expect(v.cost_usd!).toBeCloseTo((v.input_tokens * 0.15 + v.output_tokens * 0.6) / 1e6, 12);
     expect(c.cost_high!).toBeGreaterThan(c.cost_usd!);
     expect(c.cost_per_1k_docs).toBeCloseTo((c.cost_usd! / 3) * 1000, 10);
   });
@@ -265,8 +271,10 @@ describe('compareLive', () => {
 
   it('measures every variant and scores its answers against the baseline', async () => {
     const events: string[] = [];
+    const o = options({ models: ['gpt-4o-mini', 'gpt-4.1'], baseline: 'verbose@gpt-4.1' });
+    const offline = await compareOffline(o);
     const r = await compareLive({
-      ...options({ models: ['gpt-4o-mini', 'gpt-4.1'], baseline: 'verbose@gpt-4.1' }),
+      ...o,
       run: { concurrency: 2, retries: 0, timeoutMs: 5000, graceMs: 100, secrets: [], command: 'compare test' },
     }, { provider, cache: null, ledger: null, onVariant: (v) => events.push(`${v.index}:${v.name}`) });
     expect(events[0]).toBe('0:verbose@gpt-4.1');
@@ -281,8 +289,14 @@ describe('compareLive', () => {
     for (const v of r.variants) {
       expect(v.latency_ms).not.toBeNull();
       expect(v.latencies).toHaveLength(3);
-      expect(v.estimate_error_pct).not.toBeNull();
-      expect(v.estimate_error_pct!.input_tokens).toEqual(expect.any(Number));
+      // The estimate error is the offline estimate against what was measured; the cost is the
+      // measured usage at list prices (per million tokens: gpt-4o-mini $0.15 / $0.60, gpt-4.1 $2 / $8).
+      const estimated = offline.variants.find((x) => x.name === v.name)!;
+      expect(v.estimate_error_pct!.input_tokens!).toBeCloseTo(((estimated.input_tokens - v.input_tokens) / v.input_tokens) * 100, 9);
+      expect(v.estimate_error_pct!.output_tokens!).toBeCloseTo(((estimated.output_tokens - v.output_tokens) / v.output_tokens) * 100, 9);
+      const [pin, pout] = ({ 'gpt-4o-mini': [0.15, 0.6], 'gpt-4.1': [2, 8] } as Record<string, number[]>)[v.model];
+      expect(v.cost_usd!).toBeCloseTo((v.input_tokens * pin + v.output_tokens * pout) / 1e6, 12);
+      expect(v.output_tokens).toBe(3 * (v.prompt === 'concise' ? 4 : 12)); // the fake's answers, in words
       expect(v.input_tokens).toBe(docs().reduce((n, d) => n + Math.ceil(renderMessages(v.prompt === 'concise' ? concise : verbose, d, d.text)[0].content.length / 4), 0));
     }
     expect(r.variants.map((v) => v.name)).toEqual(['verbose@gpt-4o-mini', 'verbose@gpt-4.1', 'concise@gpt-4o-mini', 'concise@gpt-4.1']);

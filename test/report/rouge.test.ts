@@ -45,6 +45,12 @@ describe('rougeL', () => {
     expect(got.f1).toBeCloseTo(f, 10);
   });
 
+  it('scores only the first MAX_TOKENS tokens of each text', () => {
+    // Identical up to the cap, different after it: capped, the score is a perfect 1.
+    const ref = 'x '.repeat(MAX_TOKENS);
+    expect(rougeL(ref + 'y '.repeat(3000), ref).f1).toBe(1);
+  });
+
   it('stays fast on long texts (capped)', () => {
     const words = Array.from({ length: 50_000 }, (_, i) => `w${i % 997}`).join(' ');
     const t0 = performance.now();
