@@ -54,6 +54,9 @@ export async function processDocument(doc: Document, ctx: DocumentContext): Prom
     const r = await callModel(req, doc.id, ctx);
     if (kind !== 'main') ctx.onCall?.(doc, kind, r);
     if (!r.ok) {
+      // A failed call's requests count too: a first choice that failed before the fallback
+      // answered, an escalation that failed, the call the document failed on.
+      tally.attempts += r.attempts;
       if (r.billed) tally.addSpend(r.billed);
       throw failureOf(r);
     }
@@ -120,7 +123,7 @@ export async function processDocument(doc: Document, ctx: DocumentContext): Prom
   } catch (e) {
     if (!(e instanceof DocumentFailure)) throw e;
     return {
-      record: { ...base, model: e.call?.model ?? ctx.model, output: null, usage: tally.usage, cost_usd: roundUsd(tally.cost), latency_ms: round(tally.latencyMs), cached: false, attempts: tally.attempts + (e.call?.attempts ?? 0), chunks: 0, error: e.message },
+      record: { ...base, model: e.call?.model ?? ctx.model, output: null, usage: tally.usage, cost_usd: roundUsd(tally.cost), latency_ms: round(tally.latencyMs), cached: false, attempts: tally.attempts, chunks: 0, error: e.message },
       saved: tally.saved, status: e.code === 'aborted' ? 'aborted' : 'error', errorCode: e.code,
       retryable: e.call ? RETRYABLE.has(e.call.error.kind) : false, tokensBefore: prepared?.tokensBefore, tokensAfter: prepared?.tokensAfter,
     };
