@@ -98,8 +98,13 @@ describe('routing end to end', () => {
     // each record's usage is the sum of both calls: totals equal what the server billed
     expect(sum(lines.map((l) => l.usage.input_tokens))).toBe(billed('prompt_tokens'));
     expect(sum(lines.map((l) => l.usage.output_tokens))).toBe(billed('completion_tokens'));
+    // ... and so is the cost: every call the server logged, at its model's list price (per
+    // million tokens: gpt-4.1-nano $0.10 / $0.40, gpt-4.1 $2 / $8).
+    const price: Record<string, number[]> = { 'gpt-4.1-nano': [0.1, 0.4], 'gpt-4.1': [2, 8] };
+    const paid = sum(fake.stats.log.map((e: any) => (e.usage.prompt_tokens * price[e.model][0] + e.usage.completion_tokens * price[e.model][1]) / 1e6));
+    expect(sum(lines.map((l) => l.cost_usd))).toBeCloseTo(paid, 10);
     const r = JSON.parse(readFileSync(report, 'utf8'));
-    expect(r.cost_usd).toBeGreaterThan(0);
+    expect(r.cost_usd).toBeCloseTo(paid, 10);
     // a re-run answers both steps from the cache
     fake.reset();
     const again = await runCli(['run', corpus(), '-p', 'extract-json', '--route', routes], { env });
@@ -114,7 +119,8 @@ describe('routing end to end', () => {
     const r = JSON.parse(readFileSync(report, 'utf8'));
     expect(r.tokens.before_compression).toBeGreaterThan(r.tokens.after_compression);
     expect(r.tokens.after_compression).toBeGreaterThan(0);
-    expect(res.stderr).toMatch(/before compression|→/);
+    const n = (x: number) => x.toLocaleString('en-US');
+    expect(res.stderr).toContain(`(documents ${n(r.tokens.before_compression)} → ${n(r.tokens.after_compression)} after compression)`);
     const sent = fake.stats.log.map((e: any) => e.messages.at(-1).content).join('\n');
     expect(sent).not.toMatch(/<\/?(div|span|p)\b/);
   });
@@ -143,6 +149,10 @@ describe('routing end to end', () => {
     expect(by['summarize@routes'].input_tokens).toBe(by['summarize@gpt-4.1'].input_tokens);
     expect(by['summarize@routes'].cost_usd).toBeGreaterThan(by['summarize@gpt-4.1-nano'].cost_usd);
     expect(by['summarize@routes'].cost_usd).toBeLessThan(by['summarize@gpt-4.1'].cost_usd);
+    // Exactly: the short documents priced on nano plus the long ones on gpt-4.1, each alone.
+    const priced = async (sub: string, model: string) =>
+      JSON.parse((await runCli(['compare', join(dir, sub), '-m', model, '--json'], { env })).stdout).variants[0].cost_usd as number;
+    expect(by['summarize@routes'].cost_usd).toBeCloseTo((await priced('short', 'gpt-4.1-nano')) + (await priced('long', 'gpt-4.1')), 10);
     const note = r.notes.find((n: string) => n.startsWith('summarize@routes: each document priced on the model its route picks'));
     expect(note).toMatch(/gpt-4\.1-nano 4/);
     expect(note).toMatch(/gpt-4\.1 3/);

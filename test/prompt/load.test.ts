@@ -42,8 +42,12 @@ describe('built-in prompts', () => {
     const before = BUILTIN_PROMPTS.summarize.system;
     const p = resolvePrompt('summarize', { system: 'Be terse.' });
     expect(p.system).toBe('Be terse.');
-    p.user = 'changed';
     expect(BUILTIN_PROMPTS.summarize.system).toBe(before);
+    // Without an override too: the template handed out is never the built-in object itself.
+    const plain = resolvePrompt('summarize');
+    expect(plain).not.toBe(BUILTIN_PROMPTS.summarize);
+    plain.user = 'changed';
+    expect(BUILTIN_PROMPTS.summarize.user).toContain('{{document}}');
     expect(resolvePrompt('summarize').user).toContain('{{document}}');
   });
 

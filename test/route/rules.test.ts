@@ -19,6 +19,7 @@ describe('chooseRoute', () => {
     ['regex on the text', doc({ tokens: 5000, text: 'see INVOICE-42 below' }), 'extractor', 3],
     ['all conditions of a rule must hold', doc({ tokens: 1500, prompt: 'bullets' }), 'default', null],
     ['prompt + minTokens', doc({ tokens: 2500, prompt: 'bullets' }), 'bulleteer', 4],
+    ['minTokens is inclusive too', doc({ tokens: 2000, prompt: 'bullets' }), 'bulleteer', 4],
     ['nothing matches: the default model', doc({ tokens: 5000 }), 'default', null],
   ])('%s', (_name, input, model, rule) => {
     const c = chooseRoute(rules, input, 'default');
@@ -80,6 +81,9 @@ describe('splitIntoChunks', () => {
     const chunks = splitIntoChunks(para, 10, words);
     expect(chunks.every((c) => words.count(c) <= 10)).toBe(true);
     expect(chunks.join(' ').split(/\s+/)).toEqual(para.split(/\s+/));
+    // Sentences kept whole where they fit; the long run (25 words: "eta. w0" does not end a
+    // sentence, a capital would) is cut at the budget.
+    expect(chunks).toEqual(['Alpha beta gamma.', 'Delta epsilon zeta eta. w0 w1 w2 w3 w4 w5', 'w6 w7 w8 w9 w10 w11 w12 w13 w14 w15', 'w16 w17 w18 w19 w20 w21 w22 w23 w24.']);
   });
 
   it('keeps every word of the document, in order', () => {

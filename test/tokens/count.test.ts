@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { Worker } from 'node:worker_threads';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -193,10 +194,22 @@ describe('TokenCounter (worker pool) agrees with in-process counting', () => {
     expect(items().length).toBeGreaterThan(200);
   });
 
+  /** Runs `fn` and returns how many items were posted to worker threads meanwhile. */
+  async function sentToWorkers<T>(fn: () => Promise<T>): Promise<{ result: T; sent: number }> {
+    const post = vi.spyOn(Worker.prototype, 'postMessage');
+    try {
+      const result = await fn();
+      return { result, sent: post.mock.calls.reduce((n, [msg]) => n + (msg as { items: unknown[] }).items.length, 0) };
+    } finally {
+      post.mockRestore();
+    }
+  }
+
   it.each(ENCODINGS)('%s: forced onto 2 workers', async (enc) => {
     const all = items();
-    const got = await countAll(new TokenCounter({ inlineBytes: 0, workers: 2 }), all.map((item) => ({ item, enc })));
+    const { result: got, sent } = await sentToWorkers(() => countAll(new TokenCounter({ inlineBytes: 0, workers: 2 }), all.map((item) => ({ item, enc }))));
     expect(got).toEqual(all.map((item) => inProcess(item, enc)));
+    expect(sent).toBe(all.length); // every item was counted by a worker
   });
 
   it.each([
@@ -210,8 +223,11 @@ describe('TokenCounter (worker pool) agrees with in-process counting', () => {
 
   it('switches from in-process to workers part way (inlineBytes) and still agrees', async () => {
     const jobs = items().map((item, i) => ({ item, enc: ENCODINGS[i % 3 === 0 ? 1 : 0] }));
-    const got = await countAll(new TokenCounter({ inlineBytes: 200_000, workers: 2, jobBytes: 16 * 1024 }), jobs);
+    const { result: got, sent } = await sentToWorkers(() => countAll(new TokenCounter({ inlineBytes: 200_000, workers: 2, jobBytes: 16 * 1024 }), jobs));
     expect(got).toEqual(jobs.map(({ item, enc }) => inProcess(item, enc)));
+    // Some were counted in-process before the switch, the rest by workers.
+    expect(sent).toBeGreaterThan(0);
+    expect(sent).toBeLessThan(jobs.length);
   });
 
   it('workers: 0 counts in-process; the empty string is 0 either way', async () => {
