@@ -83,6 +83,10 @@ describe('report', () => {
     const md = await runCli(['report', 'last', '--format', 'md'], { env });
     expect(md.stdout).toMatch(/^### llmbatch /);
     expect(md.stdout).toMatch(/^\| model \| docs \|/m);
+    // The stored run itself: its id, its documents, its model row.
+    expect(md.stdout).toContain(second.run_id);
+    expect(md.stdout).toMatch(/\*\*documents\*\*: 8 done, 0 failed/);
+    expect(md.stdout).toMatch(/^\| gpt-4o-mini \| 8 \| /m);
     const html = await runCli(['report', 'last', '--format', 'html'], { env });
     expect(html.stdout).toMatch(/^<!doctype html>/i);
     expect(html.stdout).toContain(second.run_id);
@@ -102,6 +106,7 @@ describe('report', () => {
 
     const tooMany = await runCli(['report', 'a', 'b', 'c'], { env });
     expect(tooMany.code).toBe(2);
+    expect(tooMany.stderr).toMatch(/at most two runs, got 3/);
   });
 
   it('a corrupt ledger gives the ledger\'s error naming the file (exit 2, no stack)', async () => {
