@@ -238,7 +238,8 @@ describe('run / summarize end to end', () => {
       expect(res.stderr).toContain(`error: The server at ${base} does not answer with chat completions (the reply is not JSON: "<html>Sign in to continue</html>")`);
       expect(requests).toBeLessThan(10); // stopped, not one request per document
       const stats = await runCli(['cache', 'stats'], { env });
-      expect(stats.stdout).toMatch(/^entries\s+0$/m);
+      expect(stats.stdout).toMatch(/^cache\s+\S+cache\.sqlite$/m); // the run's cache file exists …
+      expect(stats.stdout).toMatch(/^entries\s+0$/m); // … and holds no answer
     } finally {
       await new Promise((r) => proxy.close(r));
     }
