@@ -23,7 +23,14 @@ export interface CallContext {
   cache: CompletionCache | null;
   attempt: Omit<AttemptContext, 'onRetry'>;
   onRetry: (id: string, info: Parameters<NonNullable<AttemptContext['onRetry']>>[0]) => void;
-  inflight: Map<string, Promise<Sent>>;
+  /** Identical requests under way (cache lookup and send), shared by every document asking the same. */
+  inflight: Map<string, Promise<Fetched>>;
+}
+
+/** An answer, and whether it came from the cache rather than from a request. */
+export interface Fetched {
+  sent: Sent;
+  fromCache: boolean;
 }
 
 export interface Sent {
@@ -57,31 +64,45 @@ export function fits(req: CompletionRequest, registry: ModelRegistry): boolean {
   return countChat(req.messages, info.encoding) + req.max_tokens <= info.context;
 }
 
+/**
+ * The answer to a request, paid for once: the first document asking (the owner) looks in the
+ * cache and, on a miss, sends; identical requests from other documents meanwhile share that
+ * lookup and that request. Only the owner of a sent request is charged for it (cost, attempts,
+ * what a failure billed); the others got the answer without paying, as from the cache.
+ */
 export async function callModel(req: CompletionRequest, id: string, ctx: CallContext): Promise<CallResult> {
   const { info } = ctx.registry.get(req.model);
   const key = cacheKey(ctx.provider.id, req);
   const started = performance.now();
-  const hit = await ctx.cache?.get(key);
-  if (hit) {
-    return { ok: true, model: req.model, content: hit.content, usage: hit.usage, cached: true, attempts: 0, latencyMs: performance.now() - started, cost: 0, listCost: costOf(info, hit.usage) };
-  }
   let shared = ctx.inflight.get(key);
+  const owner = shared === undefined;
   if (!shared) {
-    shared = send(req, id, ctx).finally(() => ctx.inflight.delete(key));
+    shared = fetchAnswer(key, req, id, ctx).finally(() => ctx.inflight.delete(key));
     ctx.inflight.set(key, shared);
   }
   try {
-    const sent = await shared;
+    const { sent, fromCache } = await shared;
+    if (fromCache || !owner) {
+      return { ok: true, model: req.model, content: sent.content, usage: sent.usage, cached: true, attempts: 0, latencyMs: performance.now() - started, cost: 0, listCost: costOf(info, sent.usage) };
+    }
     const cost = costOf(info, sent.usage);
-    ctx.cache?.put(key, { content: sent.content, finish_reason: sent.finish_reason, usage: sent.usage, model: req.model, created_at: Date.now(), latency_ms: Math.round(sent.latencyMs) });
     return { ok: true, model: req.model, content: sent.content, usage: sent.usage, cached: false, attempts: sent.attempts, latencyMs: sent.latencyMs, cost, listCost: cost };
   } catch (e) {
     if (e instanceof FatalProviderError) throw e;
     const f = e as RequestFailure;
     if (!(f instanceof RequestFailure)) throw e;
+    if (!owner) return { ok: false, model: req.model, error: f.error, attempts: 0 };
     const billed = f.error.usage ? { usage: f.error.usage, cost: costOf(info, f.error.usage) } : undefined;
     return { ok: false, model: req.model, error: f.error, attempts: f.attempts, billed };
   }
+}
+
+async function fetchAnswer(key: string, req: CompletionRequest, id: string, ctx: CallContext): Promise<Fetched> {
+  const hit = await ctx.cache?.get(key);
+  if (hit) return { sent: { content: hit.content, finish_reason: hit.finish_reason, usage: hit.usage, attempts: 0, latencyMs: 0 }, fromCache: true };
+  const sent = await send(req, id, ctx);
+  ctx.cache?.put(key, { content: sent.content, finish_reason: sent.finish_reason, usage: sent.usage, model: req.model, created_at: Date.now(), latency_ms: Math.round(sent.latencyMs) });
+  return { sent, fromCache: false };
 }
 
 async function send(req: CompletionRequest, id: string, ctx: CallContext): Promise<Sent> {

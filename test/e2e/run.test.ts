@@ -76,6 +76,33 @@ describe('run / summarize end to end', () => {
     expect(lines.some((l) => l.attempts > 1)).toBe(true);
   });
 
+  it('identical documents asked at the same time share one request, and only one of them pays for it', async () => {
+    const dir = tempDir();
+    for (const sub of ['a', 'b', 'c']) {
+      mkdirSync(join(dir, sub));
+      writeFileSync(join(dir, sub, 'x.md'), 'The same notes, copied into three folders.\n');
+    }
+    const report = join(tempDir(), 'r.json');
+    fake.setOptions({ latencyMs: 100 });
+    for (const cache of [['--no-cache'], []]) {
+      fake.reset();
+      const res = await runCli(['summarize', dir, '-c', '4', '--report', report, ...cache], { env: testEnv(fake.baseURL) });
+      expect(res.code, cache.join(' ')).toBe(0);
+      expect(fake.stats.requests).toBe(1);
+      const lines = parseJsonl(res.stdout);
+      expect(lines.map((l) => l.id)).toEqual(['a/x.md', 'b/x.md', 'c/x.md']);
+      expect(new Set(lines.map((l) => l.output)).size).toBe(1);
+      const paid = lines.filter((l) => !l.cached);
+      expect(paid).toHaveLength(1);
+      expect(paid[0]).toMatchObject({ attempts: 1 });
+      expect(paid[0].cost_usd).toBeGreaterThan(0);
+      expect(lines.filter((l) => l.cached).map((l) => [l.cost_usd, l.attempts])).toEqual([[0, 0], [0, 0]]);
+      const r = JSON.parse(readFileSync(report, 'utf8'));
+      expect(r.cost_usd).toBe(paid[0].cost_usd); // one request's cost, not three
+      expect(r.documents).toMatchObject({ done: 3, cached: 2 });
+    }
+  });
+
   it('retries 500s and dropped connections', async () => {
     const docs = makeDocs(20);
     fake.setOptions({ fail500Rate: 0.2, dropRate: 0.1 });
