@@ -3,9 +3,12 @@
  *
  * Accounting rules, and why:
  * - tokens count every ok record, cache hits included: they are the real size of the
- *   answers the run produced, whether or not they were paid for this time;
- * - `cost_usd` counts only what was sent (non-cached records), `saved_usd` what the cache
- *   hits would have cost. Failed records add their cost when they carry one (a retried
+ *   answers the run produced, whether or not they were paid for this time; a failed record
+ *   adds the tokens it was billed for (chunks answered before the failure, a filtered reply),
+ *   beside the cost they add;
+ * - `cost_usd` counts only what was sent (non-cached records), `saved_usd` what cache hits
+ *   would have cost — every record's, also a document only partly answered from the cache
+ *   (its condense step, the chunks of a resumed map-reduce). Failed records add their cost when they carry one (a retried
  *   request may have been billed); a failed record with an unknown price only makes the
  *   total unknown when it used tokens — a request refused up front bills nothing;
  * - any unknown price makes the affected total null, shown as `?`, never as $0;
@@ -72,6 +75,14 @@ export function summarizeRun(records: Iterable<UsageRecord>, meta: RunMeta): Run
     costs.push(cost);
     acc.costs.push(cost);
 
+    acc.input_tokens += r.input_tokens;
+    acc.output_tokens += r.output_tokens;
+    tokens.input += r.input_tokens;
+    tokens.output += r.output_tokens;
+    tokens.cached_input += r.cached_input_tokens;
+    // A document answered (or partly answered) from the cache saved its hits' list price; an
+    // unknown one (null) makes the total unknown — except on a failure, which may carry none.
+    if (r.cached || (r.saved_usd !== null && r.saved_usd > 0) || (r.status === 'ok' && r.saved_usd === null)) saved.push(r.saved_usd);
     if (r.status === 'error') {
       failed++;
       if (failures.length < MAX_FAILURES) failures.push({ id: r.id, error: failureText(r) });
@@ -79,16 +90,10 @@ export function summarizeRun(records: Iterable<UsageRecord>, meta: RunMeta): Run
     }
     done++;
     acc.documents++;
-    acc.input_tokens += r.input_tokens;
-    acc.output_tokens += r.output_tokens;
-    tokens.input += r.input_tokens;
-    tokens.output += r.output_tokens;
-    tokens.cached_input += r.cached_input_tokens;
     tokens.before_compression += r.doc_tokens_before ?? r.doc_tokens_after ?? 0;
     tokens.after_compression += r.doc_tokens_after ?? r.doc_tokens_before ?? 0;
     if (r.cached) {
       cached++;
-      saved.push(r.saved_usd);
       cachedLatencies.push(r.latency_ms);
     } else {
       liveLatencies.push(r.latency_ms);

@@ -74,6 +74,21 @@ describe('summarizeRun', () => {
     expect(r.models.find((m) => m.model === 'gpt-4o')?.cost_usd).toBeCloseTo(0.01, 12);
   });
 
+  it('counts what the cache saved on documents only partly answered from it, and the tokens a failed document was billed for', () => {
+    const r = summarizeRun([
+      ...records,
+      // a resumed map-reduce: its chunks came from the cache, the reduce was sent
+      rec({ id: 'f', input_tokens: 40, output_tokens: 5, cost_usd: 0.0002, saved_usd: 0.003 }),
+      // chunks answered before the document failed: billed
+      rec({ id: 'g', status: 'error', input_tokens: 70, output_tokens: 7, cost_usd: 0.0004, error_code: 'context_length', error: 'too long' }),
+    ], meta({ total: 8 }));
+    expect(r.saved_usd).toBeCloseTo(0.002 + 0.003, 12);
+    expect(r.cost_usd).toBeCloseTo(0.0115 + 0.0002 + 0.0004, 12);
+    expect(r.tokens).toMatchObject({ input: 650 + 40 + 70, output: 110 + 5 + 7 });
+    expect(r.models.find((m) => m.model === 'gpt-4o-mini')).toMatchObject({ documents: 4, input_tokens: 350 + 40 + 70, output_tokens: 60 + 5 + 7 });
+    expect(r.documents).toMatchObject({ done: 5, failed: 2 });
+  });
+
   it('uses cache-hit latencies only when everything was cached', () => {
     const r = summarizeRun([
       rec({ id: 'a', cached: true, latency_ms: 3, saved_usd: 0.1 }),
