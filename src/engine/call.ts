@@ -97,6 +97,11 @@ export async function callModel(req: CompletionRequest, id: string, ctx: CallCon
   }
 }
 
+/** Is the answer to this request in the cache (no request is made)? */
+export async function inCache(req: CompletionRequest, ctx: CallContext): Promise<boolean> {
+  return Boolean(ctx.cache && (await ctx.cache.get(cacheKey(ctx.provider.id, req))));
+}
+
 async function fetchAnswer(key: string, req: CompletionRequest, id: string, ctx: CallContext): Promise<Fetched> {
   const hit = await ctx.cache?.get(key);
   if (hit) return { sent: { content: hit.content, finish_reason: hit.finish_reason, usage: hit.usage, attempts: 0, latencyMs: 0 }, fromCache: true };

@@ -13,7 +13,7 @@ import type { CompletionRequest } from '../providers/types.js';
 import { RETRYABLE } from '../providers/types.js';
 import { chooseRoute, routesCountTokens, shouldEscalate, type CompiledRule } from '../route/index.js';
 import { countTokens } from '../tokens/index.js';
-import { callModel, fits, type CallContext, type CallResult } from './call.js';
+import { callModel, fits, inCache, type CallContext, type CallResult } from './call.js';
 import { mapReduce } from './map-reduce.js';
 import { buildRequest, DocumentFailure, failureOf } from './build.js';
 import type { OutputRecord } from './outputs.js';
@@ -57,6 +57,7 @@ export async function processDocument(doc: Document, ctx: DocumentContext): Prom
       // A failed call's requests count too: a first choice that failed before the fallback
       // answered, an escalation that failed, the call the document failed on.
       tally.attempts += r.attempts;
+      if (r.attempts > 0) tally.allCached = false; // requests were made: not an answer from the cache alone
       if (r.billed) tally.addSpend(r.billed);
       throw failureOf(r);
     }
@@ -95,7 +96,11 @@ export async function processDocument(doc: Document, ctx: DocumentContext): Prom
       answer = mr.answer;
       chunks = mr.chunks;
     } else {
+      // A re-run takes a fallback's cached answer rather than asking the first choice again
+      // (which failed last time, and would be paid twice if it answered now).
+      const from = fitting.length > 1 ? await firstCached(fitting, ctx) : 0;
       for (const [i, req] of fitting.entries()) {
+        if (i < from) continue;
         try {
           answer = await call(req, i === 0 ? 'main' : 'fallback');
           break;
@@ -128,6 +133,13 @@ export async function processDocument(doc: Document, ctx: DocumentContext): Prom
       retryable: e.call ? RETRYABLE.has(e.call.error.kind) : false, tokensBefore: prepared?.tokensBefore, tokensAfter: prepared?.tokensAfter,
     };
   }
+}
+
+/** The first candidate whose answer is in the cache (0 when none is, or the first one is). */
+async function firstCached(candidates: CompletionRequest[], ctx: DocumentContext): Promise<number> {
+  if (!ctx.cache) return 0;
+  for (const [i, req] of candidates.entries()) if (await inCache(req, ctx)) return i;
+  return 0;
 }
 
 const round = (ms: number) => Math.round(ms * 10) / 10;

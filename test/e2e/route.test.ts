@@ -81,6 +81,26 @@ describe('routing end to end', () => {
     expect(lines.map((l) => l.attempts)).toEqual(Array(7).fill(3));
   });
 
+  it('a re-run takes the fallback\'s cached answer: the first choice is not asked again, even once it works', async () => {
+    fake.setOptions({ failModels: { 'gpt-4.1': 500 } });
+    const routes = routeFile('routes:\n  - model: gpt-4.1\n    fallback: [gpt-4.1-mini]\n');
+    const env = testEnv(fake.baseURL);
+    const docs = corpus();
+    const first = await runCli(['summarize', docs, '--route', routes, '--retries', '1'], { env });
+    expect(first.code).toBe(0);
+    expect(fake.stats.byModel).toEqual({ 'gpt-4.1': 14, 'gpt-4.1-mini': 7 });
+    // Requests were made for every document: none of them is "cached".
+    expect(parseJsonl(first.stdout).map((l) => [l.model, l.cached, l.attempts])).toEqual(Array(7).fill(['gpt-4.1-mini', false, 3]));
+    for (const failModels of [{ 'gpt-4.1': 500 }, {}]) {
+      fake.reset();
+      fake.setOptions({ failModels });
+      const again = await runCli(['summarize', docs, '--route', routes, '--retries', '1'], { env });
+      expect(again.code).toBe(0);
+      expect(fake.stats.requests).toBe(0);
+      expect(parseJsonl(again.stdout).map((l) => [l.model, l.cached, l.cost_usd])).toEqual(Array(7).fill(['gpt-4.1-mini', true, 0]));
+    }
+  });
+
   it('escalates to the stronger model when the answer is not valid JSON; both calls are costed', async () => {
     fake.setOptions({ respond: (req: any) => (req.model === 'gpt-4.1-nano' ? 'Sure! here you go: {"title":' : '{"title": "ok", "summary": "fine"}') });
     const routes = routeFile('routes:\n  - model: gpt-4.1-nano\n    escalate: { to: gpt-4.1, if: invalid-json }\n');
