@@ -189,9 +189,11 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
 
   const settle = async (index: number, outcome: DocumentOutcome, began = -Infinity) => {
     const r = outcome.record;
-    if (outcome.status === 'aborted') return order.put(index, null);
+    // Stopped before it finished: no output (a re-run does it), but what it was billed for
+    // before the stop (chunks answered, a first answer before an escalation) is recorded.
+    if (outcome.status === 'aborted' && r.attempts === 0 && r.usage.input_tokens + r.usage.output_tokens === 0) return order.put(index, null);
     const usage: UsageRecord = {
-      id: r.id, model: r.model, prompt: r.prompt, status: outcome.status === 'ok' ? 'ok' : 'error', cached: r.cached,
+      id: r.id, model: r.model, prompt: r.prompt, status: outcome.status === 'ok' || outcome.status === 'aborted' ? outcome.status : 'error', cached: r.cached,
       input_tokens: r.usage.input_tokens, output_tokens: r.usage.output_tokens, cached_input_tokens: r.usage.cached_input_tokens,
       cost_usd: r.cost_usd, saved_usd: outcome.saved, latency_ms: r.latency_ms, attempts: r.attempts,
       chunks: r.chunks, error_code: outcome.errorCode, error: r.error,
@@ -199,6 +201,10 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
     };
     records.push(usage);
     deps.ledger?.record(runId, usage);
+    if (usage.status === 'aborted') {
+      if (!r.cached) progress.spent = progress.spent === null || r.cost_usd === null ? null : progress.spent + r.cost_usd;
+      return order.put(index, null);
+    }
     if (usage.status === 'ok') {
       progress.done++;
       if (r.cached) progress.cached++;

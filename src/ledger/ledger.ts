@@ -139,7 +139,7 @@ export class Ledger {
   async requests(runId: string): Promise<UsageRecord[]> {
     const rows = await this.db.all<Record<string, unknown>>("SELECT * FROM requests WHERE run_id = ? AND kind IN ('main') ORDER BY seq", runId);
     return rows.map((r) => ({
-      id: String(r.doc_id), model: String(r.model), prompt: String(r.prompt), status: r.status === 'ok' ? 'ok' : 'error',
+      id: String(r.doc_id), model: String(r.model), prompt: String(r.prompt), status: r.status === 'ok' || r.status === 'aborted' ? r.status : 'error',
       cached: r.cached === 1, input_tokens: Number(r.input_tokens), output_tokens: Number(r.output_tokens),
       cached_input_tokens: Number(r.cached_input_tokens), cost_usd: r.cost_usd as number | null, saved_usd: r.saved_usd as number | null,
       latency_ms: Number(r.latency_ms), attempts: Number(r.attempts), chunks: Number(r.chunks), error_code: r.error_code as string | null,

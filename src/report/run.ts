@@ -11,6 +11,9 @@
  *   (its condense step, the chunks of a resumed map-reduce). Failed records add their cost when they carry one (a retried
  *   request may have been billed); a failed record with an unknown price only makes the
  *   total unknown when it used tokens — a request refused up front bills nothing;
+ * - a document the run stopped before it finished (Ctrl-C, --budget, a fatal stop) is neither
+ *   done nor failed, but what it was billed for (chunks answered, a first answer before an
+ *   escalation) counts in tokens and cost;
  * - any unknown price makes the affected total null, shown as `?`, never as $0;
  * - latency is measured on requests that went out: cache hits take microseconds and would
  *   drag p50 to zero. Only when everything was cached do their latencies stand in.
@@ -83,6 +86,7 @@ export function summarizeRun(records: Iterable<UsageRecord>, meta: RunMeta): Run
     // A document answered (or partly answered) from the cache saved its hits' list price; an
     // unknown one (null) makes the total unknown — except on a failure, which may carry none.
     if (r.cached || (r.saved_usd !== null && r.saved_usd > 0) || (r.status === 'ok' && r.saved_usd === null)) saved.push(r.saved_usd);
+    if (r.status === 'aborted') continue; // unfinished: its spend counts, the document is neither done nor failed
     if (r.status === 'error') {
       failed++;
       if (failures.length < MAX_FAILURES) failures.push({ id: r.id, error: failureText(r) });

@@ -8,7 +8,8 @@ export interface UsageRecord {
   id: string;
   model: string;
   prompt: string;
-  status: 'ok' | 'error';
+  /** 'aborted': the run stopped before the document finished; recorded only for what it was billed. */
+  status: 'ok' | 'error' | 'aborted';
   cached: boolean;
   input_tokens: number;
   output_tokens: number;

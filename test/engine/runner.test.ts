@@ -283,6 +283,35 @@ describe('runBatch', () => {
     expect(records).toHaveLength(0);
   });
 
+  it('a long document stopped mid-way is not written, but what its answered chunks cost is in the report', async () => {
+    // A 400-token window: the document goes through chunks, one call at a time (-c 1). Two
+    // chunks are answered, the third is in flight when the grace period ends.
+    const small = new ModelRegistry({ tiny: { input: 1, output: 1, context: 400, max_output: 50, encoding: 'o200k_base' } });
+    let answered = 0;
+    const ctrl = new AbortController();
+    const provider: Provider = {
+      id: 'http://fake',
+      async complete(_req, { signal }) {
+        if (answered === 2) {
+          ctrl.abort(); // Ctrl-C while the third chunk is asked
+          await new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(new ProviderError('aborted', 'aborted')), { once: true }));
+        }
+        answered++;
+        return { content: 'partial answer', finish_reason: 'stop', usage: { input_tokens: 300, output_tokens: 20, cached_input_tokens: 0 } };
+      },
+    };
+    const text = Array.from({ length: 60 }, (_, i) => `Paragraph ${i} says the quarterly figures improved in every region.`).join('\n\n');
+    const { s, records } = sink();
+    const out = await runBatch(base({ items: (async function* () { yield { kind: 'document' as const, document: { id: 'long.md', path: 'long.md', text, index: 0 } }; })(), model: 'tiny', concurrency: 1, signal: ctrl.signal, graceMs: 50 }),
+      { provider, registry: small, cache: null, ledger: null, sink: s });
+    expect(out.status).toBe('interrupted');
+    expect(answered).toBe(2);
+    expect(records).toHaveLength(0); // unfinished: a re-run does it
+    expect(out.report.documents).toMatchObject({ done: 0, failed: 0 });
+    expect(out.report.tokens).toMatchObject({ input: 600, output: 40 });
+    expect(out.report.cost_usd).toBeCloseTo((600 * 1 + 40 * 1) / 1e6, 12);
+  });
+
   it('a second run over the same cache makes no calls and costs nothing', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'llmbatch-cache-'));
     const cache = await CompletionCache.open(join(dir, 'c.sqlite'));
