@@ -18,6 +18,7 @@ import { mapReduce } from './map-reduce.js';
 import { buildRequest, DocumentFailure, failureOf } from './build.js';
 import type { OutputRecord } from './outputs.js';
 import { Tally, type CallKind } from './tally.js';
+import type { ModelSpend } from '../report/types.js';
 
 import { FatalProviderError } from './call.js';
 export { FatalProviderError };
@@ -45,6 +46,8 @@ export interface DocumentOutcome {
   retryable?: boolean;
   tokensBefore?: number | null;
   tokensAfter?: number | null;
+  /** Tokens and cost by model, when calls went to models other than the record's. */
+  byModel?: ModelSpend[];
 }
 
 export async function processDocument(doc: Document, ctx: DocumentContext): Promise<DocumentOutcome> {
@@ -58,7 +61,7 @@ export async function processDocument(doc: Document, ctx: DocumentContext): Prom
       // answered, an escalation that failed, the call the document failed on.
       tally.attempts += r.attempts;
       if (r.attempts > 0) tally.allCached = false; // requests were made: not an answer from the cache alone
-      if (r.billed) tally.addSpend(r.billed);
+      if (r.billed) tally.addSpend(r.billed, r.model);
       throw failureOf(r);
     }
     tally.add(r);
@@ -123,7 +126,7 @@ export async function processDocument(doc: Document, ctx: DocumentContext): Prom
     const a = answer!;
     return {
       record: { ...base, model: a.model, output: a.content, usage: tally.usage, cost_usd: roundUsd(tally.cost), latency_ms: round(tally.latencyMs), cached: tally.allCached, attempts: tally.attempts, chunks, error: null },
-      saved: tally.saved, status: 'ok', errorCode: null, tokensBefore: prepared?.tokensBefore, tokensAfter: prepared?.tokensAfter,
+      saved: tally.saved, status: 'ok', errorCode: null, tokensBefore: prepared?.tokensBefore, tokensAfter: prepared?.tokensAfter, byModel: tally.otherModels(a.model),
     };
   } catch (e) {
     if (!(e instanceof DocumentFailure)) throw e;
@@ -131,6 +134,7 @@ export async function processDocument(doc: Document, ctx: DocumentContext): Prom
       record: { ...base, model: e.call?.model ?? ctx.model, output: null, usage: tally.usage, cost_usd: roundUsd(tally.cost), latency_ms: round(tally.latencyMs), cached: false, attempts: tally.attempts, chunks: 0, error: e.message },
       saved: tally.saved, status: e.code === 'aborted' ? 'aborted' : 'error', errorCode: e.code,
       retryable: e.call ? RETRYABLE.has(e.call.error.kind) : false, tokensBefore: prepared?.tokensBefore, tokensAfter: prepared?.tokensAfter,
+      byModel: tally.otherModels(e.call?.model ?? ctx.model),
     };
   }
 }

@@ -198,6 +198,7 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
       cost_usd: r.cost_usd, saved_usd: outcome.saved, latency_ms: r.latency_ms, attempts: r.attempts,
       chunks: r.chunks, error_code: outcome.errorCode, error: r.error,
       doc_tokens_before: outcome.tokensBefore ?? undefined, doc_tokens_after: outcome.tokensAfter ?? undefined,
+      ...(outcome.byModel ? { by_model: outcome.byModel } : {}),
     };
     records.push(usage);
     deps.ledger?.record(runId, usage);

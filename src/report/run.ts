@@ -68,18 +68,28 @@ export function summarizeRun(records: Iterable<UsageRecord>, meta: RunMeta): Run
   const failures: RunReport['failures'] = [];
   const models = new Map<string, ModelAcc>();
 
+  const accFor = (model: string): ModelAcc => {
+    let acc = models.get(model);
+    if (!acc) models.set(model, (acc = { model, documents: 0, input_tokens: 0, output_tokens: 0, costs: [] }));
+    return acc;
+  };
   for (const r of records) {
-    let acc = models.get(r.model);
-    if (!acc) {
-      acc = { model: r.model, documents: 0, input_tokens: 0, output_tokens: 0, costs: [] };
-      models.set(r.model, acc);
-    }
+    const acc = accFor(r.model); // the model that answered: the document is counted under it
     const cost = spent(r);
     costs.push(cost);
-    acc.costs.push(cost);
-
-    acc.input_tokens += r.input_tokens;
-    acc.output_tokens += r.output_tokens;
+    // Tokens and cost under the model each call went to (by_model), else all under r.model.
+    if (r.by_model) {
+      for (const m of r.by_model) {
+        const part = accFor(m.model);
+        part.input_tokens += m.input_tokens;
+        part.output_tokens += m.output_tokens;
+        part.costs.push(r.cached ? 0 : m.cost_usd ?? (m.input_tokens + m.output_tokens > 0 ? null : 0));
+      }
+    } else {
+      acc.costs.push(cost);
+      acc.input_tokens += r.input_tokens;
+      acc.output_tokens += r.output_tokens;
+    }
     tokens.input += r.input_tokens;
     tokens.output += r.output_tokens;
     tokens.cached_input += r.cached_input_tokens;

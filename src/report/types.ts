@@ -3,6 +3,15 @@
  * Key names are the contract of SPEC §15 (keys may be added, never renamed).
  */
 
+/** What one model was paid for (tokens and cost) within a document or a run. */
+export interface ModelSpend {
+  model: string;
+  input_tokens: number;
+  output_tokens: number;
+  /** null when the model's price is unknown. */
+  cost_usd: number | null;
+}
+
 /** One request outcome, as the engine emits it and the ledger stores it. */
 export interface UsageRecord {
   id: string;
@@ -27,6 +36,13 @@ export interface UsageRecord {
   /** Tokens of the document before/after compression (equal when no compression). */
   doc_tokens_before?: number;
   doc_tokens_after?: number;
+  /**
+   * Tokens and cost by model when the document's calls went to models other than `model` (an
+   * llm compression step, an escalation, a failed first choice the server billed); they add up
+   * to the record's. Absent: all of it was `model`'s. Not stored in the ledger's row (the calls
+   * behind it have rows of their own).
+   */
+  by_model?: ModelSpend[];
 }
 
 export interface ModelTotals {

@@ -125,6 +125,14 @@ describe('routing end to end', () => {
     expect(sum(lines.map((l) => l.cost_usd))).toBeCloseTo(paid, 10);
     const r = JSON.parse(readFileSync(report, 'utf8'));
     expect(r.cost_usd).toBeCloseTo(paid, 10);
+    // Per model, each call under the model it went to; the documents under the one that answered.
+    const paidTo = (model: string) => sum(fake.stats.log.filter((e: any) => e.model === model)
+      .map((e: any) => (e.usage.prompt_tokens * price[model][0] + e.usage.completion_tokens * price[model][1]) / 1e6));
+    const tokensTo = (model: string) => sum(fake.stats.log.filter((e: any) => e.model === model).map((e: any) => e.usage.prompt_tokens));
+    expect(r.models).toEqual([
+      { model: 'gpt-4.1', documents: 7, input_tokens: tokensTo('gpt-4.1'), output_tokens: expect.any(Number), cost_usd: expect.closeTo(paidTo('gpt-4.1'), 10) },
+      { model: 'gpt-4.1-nano', documents: 0, input_tokens: tokensTo('gpt-4.1-nano'), output_tokens: expect.any(Number), cost_usd: expect.closeTo(paidTo('gpt-4.1-nano'), 10) },
+    ]);
     // a re-run answers both steps from the cache
     fake.reset();
     const again = await runCli(['run', corpus(), '-p', 'extract-json', '--route', routes], { env });

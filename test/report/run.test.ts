@@ -89,6 +89,21 @@ describe('summarizeRun', () => {
     expect(r.documents).toMatchObject({ done: 5, failed: 2 });
   });
 
+  it('per model: each call\'s tokens and cost under the model it went to, the document under the one that answered', () => {
+    const r = summarizeRun([
+      rec({ id: 'a', input_tokens: 100, output_tokens: 20, cost_usd: 0.001 }),
+      // escalated: nano answered first (paid), gpt-4.1 gave the answer
+      rec({ id: 'b', model: 'gpt-4.1', input_tokens: 500, output_tokens: 60, cost_usd: 0.0031,
+        by_model: [{ model: 'gpt-4.1-nano', input_tokens: 200, output_tokens: 30, cost_usd: 0.0001 }, { model: 'gpt-4.1', input_tokens: 300, output_tokens: 30, cost_usd: 0.003 }] }),
+    ], meta({ total: 2, skipped: [] }));
+    expect(r.cost_usd).toBeCloseTo(0.0041, 12);
+    expect(r.models).toEqual([
+      { model: 'gpt-4o-mini', documents: 1, input_tokens: 100, output_tokens: 20, cost_usd: expect.closeTo(0.001, 12) },
+      { model: 'gpt-4.1', documents: 1, input_tokens: 300, output_tokens: 30, cost_usd: expect.closeTo(0.003, 12) },
+      { model: 'gpt-4.1-nano', documents: 0, input_tokens: 200, output_tokens: 30, cost_usd: expect.closeTo(0.0001, 12) },
+    ]);
+  });
+
   it('uses cache-hit latencies only when everything was cached', () => {
     const r = summarizeRun([
       rec({ id: 'a', cached: true, latency_ms: 3, saved_usd: 0.1 }),
