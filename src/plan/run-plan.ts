@@ -6,6 +6,7 @@
  * are the run's cache hits.
  */
 import { cacheKey, type CompletionCache } from '../cache/index.js';
+import { CONDENSE_PROMPT } from '../compress/index.js';
 import type { InputItem } from '../documents/types.js';
 import { buildRequest } from '../engine/build.js';
 import { costOf, type ModelRegistry } from '../models/index.js';
@@ -30,6 +31,8 @@ export interface PlanOptions {
   transform?: TextTransform;
   routes?: CompiledRule[];
   compressLabel?: string;
+  /** The models of `llm` compression steps: each document costs a condense call per step. */
+  condenseModels?: string[];
 }
 
 export interface RoutedDocument {
@@ -61,6 +64,13 @@ export async function planRun(opts: PlanOptions): Promise<RunPlan> {
   };
   const byModel = new Map<string, Acc>();
   const defaultEnc = opts.registry.get(opts.model).info.encoding;
+  // Calls beside each document's answer that the upper bound must include: an escalation (as
+  // if every document escalated) and the condense calls of llm compression.
+  let extraUpper: number | null = 0;
+  const addUpper = (model: string, input: number, output: number) => {
+    const high = costOf(opts.registry.get(model).info, { input_tokens: input, output_tokens: output });
+    extraUpper = extraUpper === null || high === null ? null : extraUpper + high;
+  };
 
   for await (const item of opts.items) {
     if (item.kind === 'skipped') { plan.skipped.push(item.skipped); continue; }
@@ -72,7 +82,7 @@ export async function planRun(opts: PlanOptions): Promise<RunPlan> {
     const docTokens = prepared?.tokensAfter ?? countTokens(text, defaultEnc);
     const route = opts.routes?.length
       ? chooseRoute(opts.routes, { tokens: docTokens, path: doc.path, text, prompt: opts.prompt.name }, opts.model)
-      : { model: opts.model, reason: '--model', fallback: [] as string[] };
+      : { model: opts.model, reason: '--model', fallback: [] as string[], escalate: undefined };
     const candidates = [route.model, ...route.fallback];
     let chosen = candidates[0];
     let reason = route.reason;
@@ -103,6 +113,16 @@ export async function planRun(opts: PlanOptions): Promise<RunPlan> {
     const hit = opts.cache && chunks === 1 ? await opts.cache.get(cacheKey(opts.server, req)) : undefined;
     if (plan.routing.length < MAX_ROUTING_ROWS) plan.routing.push({ id: doc.id, model: chosen, reason, tokens: docTokens, cached: Boolean(hit), chunks });
     if (hit) { plan.cached++; continue; }
+    for (const m of opts.condenseModels ?? []) {
+      const info = opts.registry.get(m).info;
+      addUpper(m, countChat([{ role: 'system', content: CONDENSE_PROMPT }, { role: 'user', content: text }], info.encoding), Math.min(1024, info.max_output));
+    }
+    if (route.escalate) {
+      const to = route.escalate.to;
+      const info = opts.registry.get(to).info;
+      const escalated = buildRequest(doc, text, opts, info, to);
+      addUpper(to, countChat(escalated.messages, info.encoding), escalated.max_tokens);
+    }
     const acc = byModel.get(chosen) ?? { docs: 0, input: 0, maxOut: 0, before: 0, over: 0, overIds: [] };
     byModel.set(chosen, acc);
     acc.docs++;
@@ -131,6 +151,6 @@ export async function planRun(opts: PlanOptions): Promise<RunPlan> {
   if (plan.models.length === 0) {
     plan.models.push({ model: opts.model, documents: 0, input_tokens: 0, input_tokens_before_compression: 0, output_tokens_estimate: 0, cost_usd: { low: 0, high: 0 }, over_context: 0, over_context_ids: [], exact: true, price_known: true });
   }
-  plan.upper_bound_usd = upper;
+  plan.upper_bound_usd = upper === null || extraUpper === null ? null : upper + extraUpper;
   return plan;
 }

@@ -140,6 +140,32 @@ describe('routing end to end', () => {
     expect(fake.stats.requests).toBe(0);
   });
 
+  it('the --budget upper bound includes escalations and llm-compression calls (as if every document needed them)', async () => {
+    const env = testEnv(fake.baseURL);
+    const docs = corpus();
+    const plain = routeFile('routes:\n  - model: gpt-4.1-nano\n');
+    const escalating = routeFile('routes:\n  - model: gpt-4.1-nano\n    escalate: { to: gpt-4.1, if: invalid-json }\n');
+    const plan = async (...args: string[]) => {
+      const res = await runCli(['summarize', docs, '--max-output-tokens', '100', '--dry-run', '--json', ...args], { env });
+      expect(res.code).toBe(0);
+      return JSON.parse(res.stdout);
+    };
+    const base = await plan('--route', plain);
+    const input = base.models[0].input_tokens;
+    // nano: $0.10 / $0.40 per million; the escalation model gpt-4.1: $2 / $8, same encoding.
+    expect(base.upper_bound_usd).toBeCloseTo((input * 0.1 + 7 * 100 * 0.4) / 1e6, 12);
+    const withEscalation = await plan('--route', escalating);
+    expect(withEscalation.upper_bound_usd).toBeCloseTo(base.upper_bound_usd + (input * 2 + 7 * 100 * 8) / 1e6, 12);
+    // llm compression: a condense call per document on nano, up to 1,024 tokens of output each.
+    const withCondense = await plan('--route', plain, '--compress', 'llm');
+    expect(withCondense.upper_bound_usd).toBeGreaterThan(base.upper_bound_usd + (7 * 1024 * 0.4) / 1e6);
+    // And --budget refuses a run whose escalations could go over it, sending nothing.
+    const between = ((base.upper_bound_usd + withEscalation.upper_bound_usd) / 2).toFixed(6);
+    const refused = await runCli(['summarize', docs, '--max-output-tokens', '100', '--route', escalating, '--budget', between], { env });
+    expect(refused.code).toBe(3);
+    expect(fake.stats.requests).toBe(0);
+  });
+
   it('compression shrinks what is sent, and the report shows tokens before and after', async () => {
     const report = join(tempDir(), 'r.json');
     const res = await runCli(['summarize', join(FIXTURES, 'docs'), '--compress', 'whitespace,dedupe,markup', '--no-cache', '--report', report], { env: testEnv(fake.baseURL) });

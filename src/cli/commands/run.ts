@@ -14,6 +14,7 @@ import { bufferedStdin, interruptSignal, sinkFor } from './run-io.js';
 import { checkReportPath, saveReport } from './report-file.js';
 import { formatUsd } from '../render/format.js';
 import { prepareCompression } from '../../plan/compression.js';
+import { DEFAULT_CONDENSE_MODEL } from '../../compress/index.js';
 import { compileRoutes } from '../../route/index.js';
 import { renderRouting } from '../render/routing.js';
 
@@ -38,14 +39,15 @@ export default async function runCommand(cmd: Command, inputs: string[]): Promis
   if (settings.compress.length > 1) throw new LlmbatchError('usage', 'run takes one --compress setting', 'Give one comma list (e.g. --compress whitespace,dedupe); to compare settings, use compare.');
   const compression = await prepareCompression(settings.compress[0] ?? 'none', items, lookup.info.encoding);
   if (compression.offlineSkipsLlm && (settings.dryRun || settings.budget !== undefined)) {
-    warn(cli, 'llm compression makes model calls, so the estimate counts the text before that step (an upper bound)');
+    warn(cli, 'llm compression makes model calls: the estimate counts the text before that step (an upper bound), and the upper bound includes the condense calls');
   }
   const routes = settings.routes ? compileRoutes(settings.routes, settings.routeSource) : undefined;
   const { cache, ledger } = await openStores(settings, { ledger: !settings.dryRun });
   const provider = await makeProvider(settings, settings.dryRun);
   try {
     if (settings.dryRun || settings.budget !== undefined) {
-      const plan = await planRun({ items: items(), prompt, model, temperature: settings.temperature, maxOutputTokens: settings.maxOutputTokens, fillRatio: settings.fillRatio, registry, cache, server: provider.id, transform: compression.offlineTransform, routes, compressLabel: compression.label });
+      const plan = await planRun({ items: items(), prompt, model, temperature: settings.temperature, maxOutputTokens: settings.maxOutputTokens, fillRatio: settings.fillRatio, registry, cache, server: provider.id, transform: compression.offlineTransform, routes, compressLabel: compression.label,
+        condenseModels: compression.specs.filter((s) => s.name === 'llm').map((s) => s.arg ?? DEFAULT_CONDENSE_MODEL) });
       if (settings.dryRun) {
         for (const s of plan.skipped) warn(cli, `skipped ${s.path}: ${s.reason}`);
         const fmt = (settings.format ?? 'table') as 'table' | 'json' | 'md' | 'csv';
