@@ -185,6 +185,13 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
     routes: opts.routes,
     inflight: new Map(),
     onCall: (doc, kind, call) => deps.ledger?.record(runId, subRecord(doc, opts.prompt.name, kind, call), kind),
+    // Spend as each call settles — answers, and failures the server still billed (chunks of a
+    // document that then failed, a filtered reply's prompt), as the report counts them: a long
+    // document's chunks stop at the budget too, not only the documents after it.
+    onSpend: (cost) => {
+      progress.spent = progress.spent === null || cost === null ? null : progress.spent + cost;
+      if (opts.budget !== undefined && progress.spent !== null && progress.spent >= opts.budget) halt('budget');
+    },
   };
 
   const settle = async (index: number, outcome: DocumentOutcome, began = -Infinity) => {
@@ -202,24 +209,17 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
     };
     records.push(usage);
     deps.ledger?.record(runId, usage);
-    if (usage.status === 'aborted') {
-      if (!r.cached) progress.spent = progress.spent === null || r.cost_usd === null ? null : progress.spent + r.cost_usd;
-      return order.put(index, null);
-    }
+    if (usage.status === 'aborted') return order.put(index, null);
     if (usage.status === 'ok') {
       progress.done++;
       if (r.cached) progress.cached++;
       progress.inputTokens += r.usage.input_tokens;
       progress.outputTokens += r.usage.output_tokens;
     } else progress.failed++;
-    // A failed document may have been paid for too (chunks answered before it failed, a filtered
-    // reply's prompt): the budget counts what was spent, as the report does.
-    if (!r.cached) progress.spent = progress.spent === null || r.cost_usd === null ? null : progress.spent + r.cost_usd;
     await order.put(index, r);
     checkStores();
     checkServer(outcome, began);
     reportProgress();
-    if (opts.budget !== undefined && progress.spent !== null && progress.spent >= opts.budget) halt('budget');
   };
 
   try {

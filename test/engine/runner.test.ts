@@ -312,6 +312,26 @@ describe('runBatch', () => {
     expect(out.report.cost_usd).toBeCloseTo((600 * 1 + 40 * 1) / 1e6, 12);
   });
 
+  it('--budget holds within a long document: its chunk calls stop once spend reaches it', async () => {
+    // Each call costs (300 + 20) tokens at $1 per million = $0.00032; the budget is reached by the
+    // second chunk, and the document's other chunks are not sent (-c 1: nothing else in flight).
+    const small = new ModelRegistry({ tiny: { input: 1, output: 1, context: 400, max_output: 50, encoding: 'o200k_base' } });
+    let calls = 0;
+    const provider: Provider = {
+      id: 'http://fake',
+      async complete() {
+        calls++;
+        return { content: 'partial answer', finish_reason: 'stop', usage: { input_tokens: 300, output_tokens: 20, cached_input_tokens: 0 } };
+      },
+    };
+    const text = Array.from({ length: 60 }, (_, i) => `Paragraph ${i} says the quarterly figures improved in every region.`).join('\n\n');
+    const out = await runBatch(base({ items: (async function* () { yield { kind: 'document' as const, document: { id: 'long.md', path: 'long.md', text, index: 0 } }; })(), model: 'tiny', concurrency: 1, budget: 0.0006 }),
+      { provider, registry: small, cache: null, ledger: null, sink: sink().s });
+    expect(out.status).toBe('budget');
+    expect(calls).toBe(2);
+    expect(out.report.cost_usd).toBeCloseTo(2 * 0.00032, 12);
+  });
+
   it('a second run over the same cache makes no calls and costs nothing', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'llmbatch-cache-'));
     const cache = await CompletionCache.open(join(dir, 'c.sqlite'));
