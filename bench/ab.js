@@ -13,7 +13,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import fs from 'node:fs/promises';
 import { buildManySmall } from './corpus-many.js';
-import { CLI, cliEnv, killAll, run, startFakeServer, tempDir } from './lib.js';
+import { CLI, cliEnv, killAll, median, run, startFakeServer, tempDir } from './lib.js';
 
 const { values: o } = parseArgs({
   options: {
@@ -42,10 +42,6 @@ async function once(cli) {
   }
 }
 
-const median = (xs) => {
-  const s = [...xs].sort((p, q) => p - q);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const ideal = Math.ceil(N / Number(o.c)) * 200;
 try {
   const a = [];

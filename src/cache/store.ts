@@ -5,6 +5,7 @@
  */
 import { chmodSync, closeSync, existsSync, openSync, statSync } from 'node:fs';
 import { makeDirs } from '../dirs.js';
+import { isRedisUrl } from '../config/paths.js';
 import { dirname } from 'node:path';
 import Keyv from 'keyv';
 import { fsErrorText, LlmbatchError } from '../errors.js';
@@ -92,7 +93,7 @@ export class CompletionCache {
   }
 
   static async open(path: string, opts: { ttlMs?: number } = {}): Promise<CompletionCache> {
-    if (/^rediss?:\/\//.test(path)) {
+    if (isRedisUrl(path)) {
       throw new LlmbatchError('not-available', 'A Redis cache (--cache redis://…) is not available yet in this version', 'Use a cache file path, or --no-cache.');
     }
     try {

@@ -16,8 +16,11 @@ export function defaultCachePath(env: StateEnv): string {
   return join(stateDir(env), 'cache.sqlite');
 }
 
+/** A `--cache` value that names a Redis server rather than a file. */
+export const isRedisUrl = (cache: string): boolean => /^rediss?:\/\//.test(cache);
+
 /** The ledger lives next to a file cache; with a Redis cache or none, in the state folder. */
 export function ledgerPathFor(cache: string | false, env: StateEnv): string {
-  if (cache && !/^rediss?:\/\//.test(cache)) return join(dirname(cache), 'ledger.sqlite');
+  if (cache && !isRedisUrl(cache)) return join(dirname(cache), 'ledger.sqlite');
   return join(stateDir(env), 'ledger.sqlite');
 }

@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseYaml } from './yaml.js';
+import { isRedisUrl } from './paths.js';
 import { LlmbatchError } from '../errors.js';
 import type { ConfigPrompt } from '../prompt/load.js';
 import { configSchema, describeIssue, routesSchema, type ConfigFile, type ModelOverride, type RouteRule } from './schema.js';
@@ -161,7 +162,7 @@ export function resolveSettings(flags: Flags, env: Env, cwd: string): Readonly<S
   const cacheSetting = pick<string | boolean>(cacheFlag, env.LLMBATCH_CACHE, config.cache);
   const cacheBase = cacheFlag === undefined && env.LLMBATCH_CACHE === undefined ? configDir : cwd;
   const cache: string | false =
-    cacheSetting === false ? false : typeof cacheSetting === 'string' && cacheSetting !== '' ? (/^rediss?:\/\//.test(cacheSetting) ? cacheSetting : resolve(cacheBase, cacheSetting)) : defaultCachePath(env);
+    cacheSetting === false ? false : typeof cacheSetting === 'string' && cacheSetting !== '' ? (isRedisUrl(cacheSetting) ? cacheSetting : resolve(cacheBase, cacheSetting)) : defaultCachePath(env);
   const routeSource = (flags.route as string | undefined) ?? config.route;
   const routes = routeSource ? loadRouteFile(routeSource, flags.route !== undefined ? cwd : configDir) : config.routes;
   const ttl = pick<string>(flags.cacheTtl as string | undefined, config.cacheTtl);

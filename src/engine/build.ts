@@ -3,6 +3,7 @@ import type { RegisteredModel } from '../models/index.js';
 import { maxOutputFor } from '../plan/variant.js';
 import { renderMessages, type PromptTemplate } from '../prompt/index.js';
 import type { CompletionRequest } from '../providers/types.js';
+import { CONDENSE_PROMPT } from '../compress/llm.js';
 import type { CallResult } from './call.js';
 
 export interface RequestSettings {
@@ -19,6 +20,11 @@ export function buildRequest(doc: Document, text: string, ctx: RequestSettings, 
     max_tokens: maxOutputFor(ctx.prompt, ctx.maxOutputTokens, info),
     response_format: ctx.prompt.response_format,
   };
+}
+
+/** The condense call of `llm` compression: the instruction, the text, up to 1,024 tokens back. */
+export function condenseRequest(text: string, model: string, info: RegisteredModel): CompletionRequest {
+  return { model, messages: [{ role: 'system', content: CONDENSE_PROMPT }, { role: 'user', content: text }], temperature: 0, max_tokens: Math.min(1024, info.max_output) };
 }
 
 /** A document-level failure inside the pipeline; becomes an error record. */

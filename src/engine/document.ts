@@ -5,7 +5,7 @@
  * and is tallied; the outcome is data. Only FatalProviderError (401/403/404, server out of reach)
  * escapes.
  */
-import { CONDENSE_PROMPT, DEFAULT_CONDENSE_MODEL } from '../compress/index.js';
+import { DEFAULT_CONDENSE_MODEL } from '../compress/index.js';
 import type { Document } from '../documents/types.js';
 import type { PreparedText, TextTransform } from '../plan/text.js';
 import type { PromptTemplate } from '../prompt/index.js';
@@ -15,7 +15,7 @@ import { chooseRoute, routesCountTokens, shouldEscalate, type CompiledRule } fro
 import { countTokens } from '../tokens/index.js';
 import { callModel, fits, inCache, type CallContext, type CallResult } from './call.js';
 import { mapReduce } from './map-reduce.js';
-import { buildRequest, DocumentFailure, failureOf } from './build.js';
+import { buildRequest, condenseRequest, DocumentFailure, failureOf } from './build.js';
 import type { OutputRecord } from './outputs.js';
 import { Tally, type CallKind } from './tally.js';
 import type { ModelSpend } from '../report/types.js';
@@ -74,9 +74,7 @@ export async function processDocument(doc: Document, ctx: DocumentContext): Prom
     return r;
   };
   const condense = async (text: string, model = DEFAULT_CONDENSE_MODEL) => {
-    const info = ctx.registry.get(model).info;
-    const req: CompletionRequest = { model, messages: [{ role: 'system', content: CONDENSE_PROMPT }, { role: 'user', content: text }], temperature: 0, max_tokens: Math.min(1024, info.max_output) };
-    return (await call(req, 'condense')).content;
+    return (await call(condenseRequest(text, model, ctx.registry.get(model).info), 'condense')).content;
   };
 
   let prepared: PreparedText | null = null;
@@ -145,10 +143,16 @@ export async function processDocument(doc: Document, ctx: DocumentContext): Prom
   }
 }
 
-/** The first candidate whose answer is in the cache (0 when none is, or the first one is). */
+/**
+ * The first candidate whose answer is in the cache (0 when none is, or the first one is). The
+ * fallbacks are looked at first: the first choice only when one of them has an answer, since
+ * callModel looks it up anyway.
+ */
 async function firstCached(candidates: CompletionRequest[], ctx: DocumentContext): Promise<number> {
   if (!ctx.cache) return 0;
-  for (const [i, req] of candidates.entries()) if (await inCache(req, ctx)) return i;
+  for (let i = 1; i < candidates.length; i++) {
+    if (await inCache(candidates[i], ctx)) return (await inCache(candidates[0], ctx)) ? 0 : i;
+  }
   return 0;
 }
 

@@ -200,7 +200,7 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
     // before the stop (chunks answered, a first answer before an escalation) is recorded.
     if (outcome.status === 'aborted' && r.attempts === 0 && r.usage.input_tokens + r.usage.output_tokens === 0) return order.put(index, null);
     const usage: UsageRecord = {
-      id: r.id, model: r.model, prompt: r.prompt, status: outcome.status === 'ok' || outcome.status === 'aborted' ? outcome.status : 'error', cached: r.cached,
+      id: r.id, model: r.model, prompt: r.prompt, status: outcome.status, cached: r.cached,
       input_tokens: r.usage.input_tokens, output_tokens: r.usage.output_tokens, cached_input_tokens: r.usage.cached_input_tokens,
       cost_usd: r.cost_usd, saved_usd: outcome.saved, latency_ms: r.latency_ms, attempts: r.attempts,
       chunks: r.chunks, error_code: outcome.errorCode, error: r.error,

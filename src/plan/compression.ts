@@ -4,7 +4,7 @@
  * cross-document `dedupe` needs (boilerplate is only boilerplate relative to the batch).
  */
 import {
-  BoilerplateIndex, boilerplateInput, compress, formatCompress, needsBoilerplate, parseCompress, type StrategySpec,
+  BoilerplateIndex, boilerplateInput, DEFAULT_CONDENSE_MODEL, compress, formatCompress, needsBoilerplate, parseCompress, type StrategySpec,
 } from '../compress/index.js';
 import type { InputItem } from '../documents/types.js';
 import type { Encoding } from '../models/types.js';
@@ -14,11 +14,13 @@ import type { TextTransform } from './text.js';
 export interface CompressionPlan {
   specs: StrategySpec[];
   label: string;
+  /** The models of its `llm` steps, in order (each is a condense call per document). */
+  condenseModels: string[];
 }
 
 export function compressionPlan(list: string): CompressionPlan {
   const specs = parseCompress(list);
-  return { specs, label: formatCompress(specs) };
+  return { specs, label: formatCompress(specs), condenseModels: specs.filter((s) => s.name === 'llm').map((s) => s.arg ?? DEFAULT_CONDENSE_MODEL) };
 }
 
 /**

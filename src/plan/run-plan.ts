@@ -6,9 +6,8 @@
  * are the run's cache hits.
  */
 import { cacheKey, type CompletionCache } from '../cache/index.js';
-import { CONDENSE_PROMPT } from '../compress/index.js';
 import type { InputItem } from '../documents/types.js';
-import { buildRequest } from '../engine/build.js';
+import { buildRequest, condenseRequest } from '../engine/build.js';
 import { costOf, type ModelRegistry } from '../models/index.js';
 import type { PromptTemplate } from '../prompt/index.js';
 import { renderMessages } from '../prompt/index.js';
@@ -115,7 +114,8 @@ export async function planRun(opts: PlanOptions): Promise<RunPlan> {
     if (hit) { plan.cached++; continue; }
     for (const m of opts.condenseModels ?? []) {
       const info = opts.registry.get(m).info;
-      addUpper(m, countChat([{ role: 'system', content: CONDENSE_PROMPT }, { role: 'user', content: text }], info.encoding), Math.min(1024, info.max_output));
+      const condense = condenseRequest(text, m, info);
+      addUpper(m, countChat(condense.messages, info.encoding), condense.max_tokens);
     }
     if (route.escalate) {
       const to = route.escalate.to;

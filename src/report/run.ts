@@ -83,7 +83,7 @@ export function summarizeRun(records: Iterable<UsageRecord>, meta: RunMeta): Run
         const part = accFor(m.model);
         part.input_tokens += m.input_tokens;
         part.output_tokens += m.output_tokens;
-        part.costs.push(r.cached ? 0 : m.cost_usd ?? (m.input_tokens + m.output_tokens > 0 ? null : 0));
+        part.costs.push(spent({ ...r, cost_usd: m.cost_usd, input_tokens: m.input_tokens, output_tokens: m.output_tokens }));
       }
     } else {
       acc.costs.push(cost);
@@ -93,9 +93,9 @@ export function summarizeRun(records: Iterable<UsageRecord>, meta: RunMeta): Run
     tokens.input += r.input_tokens;
     tokens.output += r.output_tokens;
     tokens.cached_input += r.cached_input_tokens;
-    // A document answered (or partly answered) from the cache saved its hits' list price; an
-    // unknown one (null) makes the total unknown — except on a failure, which may carry none.
-    if (r.cached || (r.saved_usd !== null && r.saved_usd > 0) || (r.status === 'ok' && r.saved_usd === null)) saved.push(r.saved_usd);
+    // What the cache hits behind a record saved (0 without any; null, unknown, makes the total
+    // unknown — except on a failure, whose row may carry none).
+    if (r.status !== 'error' || r.saved_usd !== null) saved.push(r.saved_usd);
     if (r.status === 'aborted') continue; // unfinished: its spend counts, the document is neither done nor failed
     if (r.status === 'error') {
       failed++;

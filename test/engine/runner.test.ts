@@ -64,6 +64,13 @@ const base = (over: Partial<RunOptions> = {}): RunOptions => ({
 
 const registry = new ModelRegistry();
 
+/** A model with a 400-token window ($1 per million tokens each way), and one document far longer than that. */
+const tinyWindow = new ModelRegistry({ tiny: { input: 1, output: 1, context: 400, max_output: 50, encoding: 'o200k_base' } });
+async function* longDocument(): AsyncGenerator<InputItem> {
+  const text = Array.from({ length: 60 }, (_, i) => `Paragraph ${i} says the quarterly figures improved in every region.`).join('\n\n');
+  yield { kind: 'document', document: { id: 'long.md', path: 'long.md', text, index: 0 } };
+}
+
 describe('runBatch', () => {
   it('keeps at most `concurrency` requests in flight and writes results in input order', async () => {
     // Every fifth document is slow: answers arrive out of input order.
@@ -286,7 +293,6 @@ describe('runBatch', () => {
   it('a long document stopped mid-way is not written, but what its answered chunks cost is in the report', async () => {
     // A 400-token window: the document goes through chunks, one call at a time (-c 1). Two
     // chunks are answered, the third is in flight when the grace period ends.
-    const small = new ModelRegistry({ tiny: { input: 1, output: 1, context: 400, max_output: 50, encoding: 'o200k_base' } });
     let answered = 0;
     const ctrl = new AbortController();
     const provider: Provider = {
@@ -300,10 +306,9 @@ describe('runBatch', () => {
         return { content: 'partial answer', finish_reason: 'stop', usage: { input_tokens: 300, output_tokens: 20, cached_input_tokens: 0 } };
       },
     };
-    const text = Array.from({ length: 60 }, (_, i) => `Paragraph ${i} says the quarterly figures improved in every region.`).join('\n\n');
     const { s, records } = sink();
-    const out = await runBatch(base({ items: (async function* () { yield { kind: 'document' as const, document: { id: 'long.md', path: 'long.md', text, index: 0 } }; })(), model: 'tiny', concurrency: 1, signal: ctrl.signal, graceMs: 50 }),
-      { provider, registry: small, cache: null, ledger: null, sink: s });
+    const out = await runBatch(base({ items: longDocument(), model: 'tiny', concurrency: 1, signal: ctrl.signal, graceMs: 50 }),
+      { provider, registry: tinyWindow, cache: null, ledger: null, sink: s });
     expect(out.status).toBe('interrupted');
     expect(answered).toBe(2);
     expect(records).toHaveLength(0); // unfinished: a re-run does it
@@ -315,7 +320,6 @@ describe('runBatch', () => {
   it('--budget holds within a long document: its chunk calls stop once spend reaches it', async () => {
     // Each call costs (300 + 20) tokens at $1 per million = $0.00032; the budget is reached by the
     // second chunk, and the document's other chunks are not sent (-c 1: nothing else in flight).
-    const small = new ModelRegistry({ tiny: { input: 1, output: 1, context: 400, max_output: 50, encoding: 'o200k_base' } });
     let calls = 0;
     const provider: Provider = {
       id: 'http://fake',
@@ -324,9 +328,8 @@ describe('runBatch', () => {
         return { content: 'partial answer', finish_reason: 'stop', usage: { input_tokens: 300, output_tokens: 20, cached_input_tokens: 0 } };
       },
     };
-    const text = Array.from({ length: 60 }, (_, i) => `Paragraph ${i} says the quarterly figures improved in every region.`).join('\n\n');
-    const out = await runBatch(base({ items: (async function* () { yield { kind: 'document' as const, document: { id: 'long.md', path: 'long.md', text, index: 0 } }; })(), model: 'tiny', concurrency: 1, budget: 0.0006 }),
-      { provider, registry: small, cache: null, ledger: null, sink: sink().s });
+    const out = await runBatch(base({ items: longDocument(), model: 'tiny', concurrency: 1, budget: 0.0006 }),
+      { provider, registry: tinyWindow, cache: null, ledger: null, sink: sink().s });
     expect(out.status).toBe('budget');
     expect(calls).toBe(2);
     expect(out.report.cost_usd).toBeCloseTo(2 * 0.00032, 12);

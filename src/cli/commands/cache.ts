@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { CompletionCache, type CacheStats } from '../../cache/index.js';
 import { parseDuration } from '../../config/index.js';
+import { isRedisUrl } from '../../config/paths.js';
 import { LlmbatchError } from '../../errors.js';
 import { formatInt } from '../render/format.js';
 import { setup, writeStdout } from './shared.js';
@@ -13,7 +14,7 @@ export default async function cacheCommand(cmd: Command): Promise<void> {
   const sub = cmd.name();
   const path = settings.cache;
   // No cache file yet: say so without creating one (and its folder) as a side effect of looking.
-  const missing = !/^rediss?:\/\//.test(path) && !existsSync(path);
+  const missing = !isRedisUrl(path) && !existsSync(path);
   const cache = missing ? null : await CompletionCache.open(path);
   try {
     if (sub === 'stats') {

@@ -14,7 +14,6 @@ import { bufferedStdin, interruptSignal, sinkFor } from './run-io.js';
 import { checkReportPath, saveReport } from './report-file.js';
 import { formatUsd } from '../render/format.js';
 import { prepareCompression } from '../../plan/compression.js';
-import { DEFAULT_CONDENSE_MODEL } from '../../compress/index.js';
 import { compileRoutes } from '../../route/index.js';
 import { renderRouting } from '../render/routing.js';
 
@@ -46,8 +45,7 @@ export default async function runCommand(cmd: Command, inputs: string[]): Promis
   const provider = await makeProvider(settings, settings.dryRun);
   try {
     if (settings.dryRun || settings.budget !== undefined) {
-      const plan = await planRun({ items: items(), prompt, model, temperature: settings.temperature, maxOutputTokens: settings.maxOutputTokens, fillRatio: settings.fillRatio, registry, cache, server: provider.id, transform: compression.offlineTransform, routes, compressLabel: compression.label,
-        condenseModels: compression.specs.filter((s) => s.name === 'llm').map((s) => s.arg ?? DEFAULT_CONDENSE_MODEL) });
+      const plan = await planRun({ items: items(), prompt, model, temperature: settings.temperature, maxOutputTokens: settings.maxOutputTokens, fillRatio: settings.fillRatio, registry, cache, server: provider.id, transform: compression.offlineTransform, routes, compressLabel: compression.label, condenseModels: compression.condenseModels });
       if (settings.dryRun) {
         for (const s of plan.skipped) warn(cli, `skipped ${s.path}: ${s.reason}`);
         const fmt = (settings.format ?? 'table') as 'table' | 'json' | 'md' | 'csv';
