@@ -9,7 +9,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { LlmbatchError } from '../errors.js';
 import { globFilter, isGlob, makeFilter, parseGlob, type GlobInput, type PathFilter } from './glob.js';
-import { decodeText, logicalName, readText } from './read.js';
+import { decodeText, logicalName, MAX_DOCUMENT_BYTES, readText, tooLarge } from './read.js';
 import { csvItems, jsonArrayItems, jsonlItems, recordFormat, type RawItem } from './records.js';
 import type { InputItem, InputOptions } from './types.js';
 import { errorReason, walk } from './walk.js';
@@ -137,10 +137,45 @@ async function* fileItems(abs: string, rel: string, opts: InputOptions): AsyncGe
   else yield { kind: 'document', document: { id: rel, path: rel, source: abs, text: read.text } };
 }
 
+/** Stdin read once (bufferStdin); `overLimit`: it held more than one document may, and was not kept. */
+export interface BufferedStdin extends AsyncIterable<Buffer> {
+  readonly overLimit: boolean;
+}
+
+/**
+ * Stdin, read once so that `-` can be read twice (the plan, then the run), and no further than
+ * just past the document limit: a pipe has no size to check first, and gigabytes piped in would
+ * otherwise be held before the check. Leaving the loop early closes the stream (the writer gets
+ * EPIPE).
+ */
+export async function bufferStdin(stdin: AsyncIterable<Buffer | string>): Promise<BufferedStdin> {
+  let chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stdin) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    size += bytes.length;
+    if (size > MAX_DOCUMENT_BYTES) {
+      chunks = [];
+      break;
+    }
+    chunks.push(bytes);
+  }
+  return { overLimit: size > MAX_DOCUMENT_BYTES, async *[Symbol.asyncIterator]() { yield* chunks; } };
+}
+
+/** Stdin → one document; read no further than the limit (a raw stream, or one bufferStdin gave up on). */
 async function stdinItem(stdin: AsyncIterable<Buffer | string>): Promise<RawItem> {
+  const over = (): RawItem => ({ kind: 'skipped', skipped: { path: '-', reason: tooLarge(null, '') } });
+  if ((stdin as Partial<BufferedStdin>).overLimit) return over();
   const chunks: Buffer[] = [];
-  for await (const chunk of stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
-  const read = decodeText(Buffer.concat(chunks));
+  let size = 0;
+  for await (const chunk of stdin) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    size += bytes.length;
+    if (size > MAX_DOCUMENT_BYTES) return over();
+    chunks.push(bytes);
+  }
+  const read = decodeText(Buffer.concat(chunks, size));
   if (!read.ok) return { kind: 'skipped', skipped: { path: '-', reason: read.reason } };
   return { kind: 'document', document: { id: '-', path: '-', text: read.text } };
 }

@@ -32,8 +32,9 @@ export const MAX_DOCUMENT_BYTES = 256 * 1024 * 1024;
 /** "256 MiB", for messages. */
 export const MAX_DOCUMENT_TEXT = `${MAX_DOCUMENT_BYTES / 1024 / 1024} MiB`;
 
-export const tooLarge = (bytes: number | null): string =>
-  `too large: ${bytes === null ? `over ${MAX_DOCUMENT_TEXT} once decompressed` : `${(bytes / 1024 / 1024).toFixed(0)} MiB`} (the limit is ${MAX_DOCUMENT_TEXT} per document; split it)`;
+/** The skip reason: the size, or null when only "over the limit" is known (`how`: how that was found). */
+export const tooLarge = (bytes: number | null, how = ' once decompressed'): string =>
+  `too large: ${bytes === null ? `over ${MAX_DOCUMENT_TEXT}${how}` : `${(bytes / 1024 / 1024).toFixed(0)} MiB`} (the limit is ${MAX_DOCUMENT_TEXT} per document; split it)`;
 
 export function readReason(err: unknown): string {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;

@@ -5,6 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { LlmbatchError } from '../../src/errors.js';
 import { decodeText, MAX_DOCUMENT_BYTES } from '../../src/documents/read.js';
+import { bufferStdin } from '../../src/documents/index.js';
 import { collect, docs, summary, tree } from './helpers.js';
 
 describe('text passes through as it is', () => {
@@ -68,6 +69,43 @@ describe('stdin', () => {
     ['binary', [Buffer.from([0x89, 0x50, 0x00])], 'binary'],
   ])('skips %s stdin', async (_name, chunks, reason) => {
     expect(summary(await collect(['-'], { stdin: Readable.from(chunks) }))).toEqual([`skip - (${reason})`]);
+  });
+
+  /** A gigabyte of stdin in 1 MiB chunks (one buffer, yielded again and again), counting what was read. */
+  function gigabyte() {
+    const mib = Buffer.alloc(1024 * 1024, 'x');
+    const seen = { pulled: 0, closed: false };
+    async function* source() {
+      try {
+        for (let i = 0; i < 1024; i++) {
+          seen.pulled++;
+          yield mib;
+        }
+      } finally {
+        seen.closed = true;
+      }
+    }
+    return { stream: source(), seen };
+  }
+  const overLimit = ['skip - (too large: over 256 MiB (the limit is 256 MiB per document; split it))'];
+
+  it('skips stdin over the limit once the limit is passed, without reading (or holding) the rest', async () => {
+    const { stream, seen } = gigabyte();
+    expect(summary(await collect(['-'], { stdin: stream }))).toEqual(overLimit);
+    expect(seen).toEqual({ pulled: 257, closed: true });
+  });
+
+  it('buffers stdin once for two reads (the plan, then the run), and stops buffering past the limit', async () => {
+    const small = await bufferStdin(Readable.from([Buffer.from('piped '), 'twice']));
+    expect(small.overLimit).toBe(false);
+    for (let read = 0; read < 2; read++) {
+      expect(docs(await collect(['-'], { stdin: small })).map((d) => d.text)).toEqual(['piped twice']);
+    }
+    const { stream, seen } = gigabyte();
+    const big = await bufferStdin(stream);
+    expect(big.overLimit).toBe(true);
+    expect(seen).toEqual({ pulled: 257, closed: true });
+    expect(summary(await collect(['-'], { stdin: big }))).toEqual(overLimit);
   });
 
   it.each([

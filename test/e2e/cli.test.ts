@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { FIXTURES, ROOT, TEST_KEY, makeDocs, runCli, tempDir, testEnv, type CliResult } from '../support/cli.js';
 import { startFakeOpenAI } from '../support/fake-openai.js';
-import { countChat, countTokens } from '../../src/tokens/index.js';
+import { countChat } from '../../src/tokens/index.js';
 import { BUILTIN_PROMPTS } from '../../src/prompt/index.js';
 import { ModelRegistry } from '../../src/models/index.js';
 
@@ -401,6 +401,21 @@ describe('estimate: stdin and special tokens', () => {
     const { json } = await estimateJson(['-'], { stdin: text });
     expect(json.documents).toBe(1);
     expect(json.models[0].input_tokens).toBe(tiktokenCount(text, 'o200k_base'));
+  });
+
+  it('a gigabyte on stdin is skipped as too large once past the limit: the rest is never read', async () => {
+    const mib = Buffer.alloc(1024 * 1024, 'x');
+    let sent = 0;
+    function* gigabyte() {
+      for (let i = 0; i < 1024; i++, sent++) yield mib;
+    }
+    const { json } = await estimateJson(['-'], { stdinSource: gigabyte() });
+    expect(json.documents).toBe(0);
+    expect(json.skipped).toEqual([{ path: '-', reason: 'too large: over 256 MiB (the limit is 256 MiB per document; split it)' }]);
+    // Past the limit the CLI closed stdin: the writer got EPIPE long before the end (the pipe
+    // and the stream buffers hold a few MiB at most).
+    expect(sent).toBeGreaterThan(256);
+    expect(sent).toBeLessThan(300);
   });
 
   it.each([

@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
+import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -24,6 +25,8 @@ export interface CliOptions {
   env?: Record<string, string | undefined>;
   cwd?: string;
   stdin?: string;
+  /** Piped to stdin instead of `stdin`; the child may close its end early (EPIPE is not an error here). */
+  stdinSource?: Iterable<Buffer> | AsyncIterable<Buffer>;
   /** Called with the child once spawned (to send signals). */
   onSpawn?: (child: ChildProcess) => void;
 }
@@ -56,7 +59,10 @@ export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', reject);
     child.on('close', (code, signal) => resolvePromise({ code, signal, stdout, stderr }));
-    if (opts.stdin !== undefined) child.stdin.end(opts.stdin);
+    if (opts.stdinSource) {
+      child.stdin.on('error', () => {}); // EPIPE: the child stopped reading
+      Readable.from(opts.stdinSource).pipe(child.stdin);
+    } else if (opts.stdin !== undefined) child.stdin.end(opts.stdin);
     else child.stdin.end();
     opts.onSpawn?.(child);
   });

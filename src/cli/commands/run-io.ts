@@ -2,6 +2,7 @@
 import type { Cli } from '../context.js';
 import { FolderSink, JsonlFileSink, type OutputRecord, type ResultSink } from '../../engine/outputs.js';
 import { onStdoutClosed } from '../stdout.js';
+import { bufferStdin, type BufferedStdin } from '../../documents/index.js';
 
 /**
  * Results as JSONL on stdout. Once the reader has gone (`| head`), records are dropped: the run
@@ -63,11 +64,7 @@ export function interruptSignal(cli: Cli): { signal: AbortSignal; dispose(): voi
   };
 }
 
-/** `-` may be read twice (plan, then run): buffer stdin once. */
-export async function bufferedStdin(inputs: string[]): Promise<AsyncIterable<Buffer> | undefined> {
-  if (!inputs.includes('-')) return undefined;
-  const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(Buffer.isBuffer(c) ? c : Buffer.from(c));
-  const all = Buffer.concat(chunks);
-  return { async *[Symbol.asyncIterator]() { yield all; } };
+/** `-` may be read twice (plan, then run): stdin is read once (up to the document limit). */
+export async function bufferedStdin(inputs: string[]): Promise<BufferedStdin | undefined> {
+  return inputs.includes('-') ? bufferStdin(process.stdin) : undefined;
 }
