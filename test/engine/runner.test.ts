@@ -116,6 +116,18 @@ describe('runBatch', () => {
     expect(state.times[1] - state.times[0]).toBeGreaterThanOrEqual(295); // timers may fire ~1 ms early
   });
 
+  it("a record's latency_ms is the answering request's time: not the failed attempt, not the wait", async () => {
+    // Attempt 1 takes 200 ms and gets a 429 (Retry-After 300 ms); attempt 2 answers after 40 ms.
+    const { provider } = fakeProvider({ delayMs: () => 0, fail: (n) => (n === 1 ? new ProviderError('rate', '429', 429, 300) : undefined) });
+    let call = 0;
+    const timed: Provider = { id: provider.id, complete: async (req, o) => { await new Promise((r) => setTimeout(r, ++call === 1 ? 200 : 40)); return provider.complete(req, o); } };
+    const { s, records } = sink();
+    await runBatch(base({ items: docs(1) }), { provider: timed, registry, cache: null, ledger: null, sink: s, random: () => 0 });
+    expect(records[0]).toMatchObject({ error: null, attempts: 2 });
+    expect(records[0].latency_ms).toBeGreaterThanOrEqual(38);
+    expect(records[0].latency_ms).toBeLessThan(200); // the whole document took over 540 ms
+  });
+
   it('gives up after --retries and records the error; other documents are unaffected', async () => {
     const { provider } = fakeProvider({ fail: (_n, req) => (req.messages.at(-1)!.content.includes('number 3') ? new ProviderError('server', 'HTTP 500: boom', 500) : undefined) });
     const { s, records } = sink();
