@@ -6,7 +6,7 @@
  */
 import { cacheKey, type CompletionCache } from '../cache/index.js';
 import { costOf, type ModelRegistry } from '../models/index.js';
-import { ProviderError, REFUSED, type CompletionRequest, type CompletionUsage, type Provider } from '../providers/types.js';
+import { ProviderError, REFUSED, type CompletionRequest, type CompletionResult, type CompletionUsage, type Provider } from '../providers/types.js';
 import { countChat, countTokens } from '../tokens/index.js';
 import { REPLY_PRIMING, TOKENS_PER_MESSAGE } from '../tokens/chat.js';
 import { executeRequest, RequestFailure, type AttemptContext } from './request.js';
@@ -25,6 +25,11 @@ export interface CallContext {
   onRetry: (id: string, info: Parameters<NonNullable<AttemptContext['onRetry']>>[0]) => void;
   /** Identical requests under way (cache lookup and send), shared by every document asking the same. */
   inflight: Map<string, Promise<Fetched>>;
+  /**
+   * What each request cost as its reply arrives (null: unknown price) — answers, and failures the
+   * server still billed — so --budget is held per request, before its slot goes to the next one.
+   */
+  onSpend?: (cost: number | null) => void;
 }
 
 /** An answer, and whether it came from the cache rather than from a request. */
@@ -114,14 +119,20 @@ async function send(req: CompletionRequest, id: string, ctx: CallContext): Promi
   const { info } = ctx.registry.get(req.model);
   // Only a --tpm limit needs the prompt's tokens before sending.
   const rateTokens = ctx.attempt.limiter.countsTokens ? countChat(req.messages, info.encoding) + req.max_tokens : 0;
+  const usageOf = (result: CompletionResult): CompletionUsage => result.usage ?? {
+    // Some local servers send no usage: count what was sent and received.
+    input_tokens: countChat(req.messages, info.encoding),
+    output_tokens: countTokens(result.content, info.encoding),
+    cached_input_tokens: 0,
+  };
+  let usage: CompletionUsage | undefined;
+  const onBilled: AttemptContext['onBilled'] = (reply) => {
+    const billed = 'result' in reply ? (usage = usageOf(reply.result)) : reply.usage;
+    ctx.onSpend?.(costOf(info, billed));
+  };
   try {
-    const out = await executeRequest(req, rateTokens, { ...ctx.attempt, onRetry: (i) => ctx.onRetry(id, i) });
-    const usage = out.result.usage ?? {
-      // Some local servers send no usage: count what was sent and received.
-      input_tokens: countChat(req.messages, info.encoding),
-      output_tokens: countTokens(out.result.content, info.encoding),
-      cached_input_tokens: 0,
-    };
+    const out = await executeRequest(req, rateTokens, { ...ctx.attempt, onRetry: (i) => ctx.onRetry(id, i), onBilled });
+    usage ??= usageOf(out.result);
     return { content: out.result.content, finish_reason: out.result.finish_reason, usage, attempts: out.attempts, latencyMs: out.latencyMs };
   } catch (e) {
     if (e instanceof RequestFailure && (REFUSED.has(e.error.kind) || e.serverDown)) throw new FatalProviderError(e.error, req.model);

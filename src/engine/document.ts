@@ -34,8 +34,6 @@ export interface DocumentContext extends CallContext {
   transform?: TextTransform;
   /** Every call but the document's main answer (chunks, reduce, condense, escalate, failed fallbacks). */
   onCall?: (doc: Document, kind: CallKind, call: CallResult) => void;
-  /** What each call cost as it settles (null: unknown price), so --budget is held per call, not per document. */
-  onSpend?: (cost: number | null) => void;
 }
 
 export interface DocumentOutcome {
@@ -63,14 +61,10 @@ export async function processDocument(doc: Document, ctx: DocumentContext): Prom
       // answered, an escalation that failed, the call the document failed on.
       tally.attempts += r.attempts;
       if (r.attempts > 0) tally.allCached = false; // requests were made: not an answer from the cache alone
-      if (r.billed) {
-        tally.addSpend(r.billed, r.model);
-        ctx.onSpend?.(r.billed.cost);
-      }
+      if (r.billed) tally.addSpend(r.billed, r.model); // its spend reached onSpend as the reply came (send)
       throw failureOf(r);
     }
     tally.add(r);
-    ctx.onSpend?.(r.cost);
     return r;
   };
   const condense = async (text: string, model = DEFAULT_CONDENSE_MODEL) => {

@@ -6,7 +6,7 @@
  */
 import { LlmbatchError } from '../errors.js';
 import { classifyError } from '../providers/classify.js';
-import { ProviderError, RETRYABLE, type CompletionRequest, type CompletionResult, type Provider } from '../providers/types.js';
+import { ProviderError, RETRYABLE, type CompletionRequest, type CompletionResult, type CompletionUsage, type Provider } from '../providers/types.js';
 import { backoffMs, sleep, type Aimd, type RateLimiter, type Slots } from './limits.js';
 
 /**
@@ -44,6 +44,12 @@ export interface AttemptContext {
   signal: AbortSignal;
   secrets: readonly string[];
   onRetry?: (info: { attempt: number; error: ProviderError; delayMs: number }) => void;
+  /**
+   * What the server billed, as the reply arrives: the answer, or the final failure when it
+   * carries usage (a filtered completion). Called before the request's slot is handed to the next
+   * one, so a run stopped by it (--budget) sends nothing more.
+   */
+  onBilled?: (reply: { result: CompletionResult } | { usage: CompletionUsage }) => void;
   random?: () => number;
 }
 
@@ -125,6 +131,7 @@ async function attemptOnce(req: CompletionRequest, rateTokens: number, ctx: Atte
     const result = await ctx.provider.complete(req, { signal: attemptCtrl.signal });
     ctx.contact?.mark(true);
     ctx.aimd?.onSuccess();
+    ctx.onBilled?.({ result });
     return { result, attempts: attempt, latencyMs: performance.now() - started };
   } catch (e) {
     // Not the server's answer but the run's own problem (the HTTP client could not be loaded):
@@ -135,7 +142,10 @@ async function attemptOnce(req: CompletionRequest, rateTokens: number, ctx: Atte
     if (ctx.signal.aborted) error = new ProviderError('aborted', 'run stopped');
     else if (timedOut && error.kind !== 'timeout') error = new ProviderError('timeout', `no reply within ${Math.round(ctx.timeoutMs / 1000)} s`);
     if (error.kind === 'rate') ctx.aimd?.onRateLimited();
-    if (!RETRYABLE.has(error.kind) || attempt > ctx.retries) throw new RequestFailure(error, attempt);
+    if (!RETRYABLE.has(error.kind) || attempt > ctx.retries) {
+      if (error.usage) ctx.onBilled?.({ usage: error.usage });
+      throw new RequestFailure(error, attempt);
+    }
     const retryInMs = backoffMs(attempt, error.retryAfterMs, ctx.random);
     ctx.onRetry?.({ attempt, error, delayMs: retryInMs });
     return { retryInMs };

@@ -185,9 +185,10 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
     routes: opts.routes,
     inflight: new Map(),
     onCall: (doc, kind, call) => deps.ledger?.record(runId, subRecord(doc, opts.prompt.name, kind, call), kind),
-    // Spend as each call settles — answers, and failures the server still billed (chunks of a
-    // document that then failed, a filtered reply's prompt), as the report counts them: a long
-    // document's chunks stop at the budget too, not only the documents after it.
+    // Spend as each reply arrives — answers, and failures the server still billed (chunks of a
+    // document that then failed, a filtered reply's prompt), as the report counts them — and
+    // before the request's slot goes to the next one: the request that reaches the budget is the
+    // last sent, and a long document's chunks stop at the budget too.
     onSpend: (cost) => {
       progress.spent = progress.spent === null || cost === null ? null : progress.spent + cost;
       if (opts.budget !== undefined && progress.spent !== null && progress.spent >= opts.budget) halt('budget');

@@ -21,7 +21,10 @@ import { rougeL } from '../report/rouge.js';
 import { latencySummary, pctDelta, sumNullable } from '../report/stats.js';
 import type { CompareResult, CompareVariant, RunReport } from '../report/types.js';
 import { formatUsd } from '../report/units.js';
-import { makeTransform } from './compare-variants.js';
+import { makeOfflineTransform, makeTransform, type VariantSpec } from './compare-variants.js';
+import { condenseModelsOf } from './compression.js';
+import { planRun } from './run-plan.js';
+import { LlmbatchError } from '../errors.js';
 import { estimateVariants, prepareCompare, type CompareOptions } from './compare-estimate.js';
 
 export type LiveRunOptions = Pick<RunOptions, 'temperature' | 'concurrency' | 'rpm' | 'tpm' | 'retries' | 'timeoutMs' | 'graceMs' | 'budget' | 'signal' | 'secrets' | 'command'>;
@@ -71,6 +74,7 @@ export async function compareLive(opts: CompareOptions & { run: LiveRunOptions }
   const baseOutputs = new Map<string, string>();
   const measured = new Map<string, CompareVariant>();
   const notes = [...est.notes.filter((n) => !n.startsWith('llm compression'))];
+  if (opts.run.budget !== undefined) await checkBudget(opts, deps, order, opts.run.budget);
   let spent: number | null = 0;
   let cachedAnswers = 0;
   let status: RunStatus = 'done';
@@ -108,6 +112,32 @@ export async function compareLive(opts: CompareOptions & { run: LiveRunOptions }
   };
   result.gates = evaluateGates(result, opts.gates ?? {});
   return result;
+}
+
+/**
+ * `--budget` before anything is sent, as `run` checks it (SPEC §7): the variants' upper bounds
+ * together (each runs over every document; cache hits are free), planned exactly as each
+ * variant's run will build its requests. Over the budget, or a price unknown: exit 3, nothing sent.
+ */
+async function checkBudget(opts: CompareOptions & { run: LiveRunOptions }, deps: LiveDeps, variants: VariantSpec[], budget: number): Promise<void> {
+  let upper = 0;
+  for (const spec of variants) {
+    const model = spec.defaultModel ?? spec.model;
+    const { info } = opts.registry.get(model);
+    const plan = await planRun({
+      items: opts.items(), prompt: spec.prompt, model, temperature: opts.run.temperature, maxOutputTokens: opts.maxOutputTokens,
+      fillRatio: opts.fillRatio, registry: opts.registry, cache: deps.cache, server: deps.provider.id, routes: spec.routes,
+      transform: makeOfflineTransform(spec.compress, info.encoding), compressLabel: spec.compress.label, condenseModels: condenseModelsOf(spec.compress.specs),
+    });
+    if (plan.upper_bound_usd === null) {
+      throw new LlmbatchError('budget', `Cannot check --budget: a price is unknown in variant ${spec.name}`, 'Add its prices under "models:" in the config, or drop --budget.');
+    }
+    upper += plan.upper_bound_usd;
+  }
+  if (upper > budget) {
+    throw new LlmbatchError('budget', `Estimated cost of the ${variants.length} variants up to ${formatUsd(upper)} exceeds --budget ${formatUsd(budget)}; nothing was sent`,
+      'Each variant runs over every document (cache hits are free). Raise --budget, compare fewer variants or documents, or lower --max-output-tokens.');
+  }
 }
 
 function measure(est: CompareVariant, report: RunReport, sink: CaptureSink, isBase: boolean): CompareVariant {

@@ -130,3 +130,8 @@ export function offlineNote(variants: readonly VariantSpec[]): string | null {
 export function makeTransform(setting: CompressionSetting, encoding: Encoding): TextTransform | undefined {
   return makeRunTransform({ specs: setting.specs, encoding, boilerplate: setting.boilerplate });
 }
+
+/** What `--budget` plans with (as `run`): the transform without `llm` steps, whose calls are priced apart. */
+export function makeOfflineTransform(setting: CompressionSetting, encoding: Encoding): TextTransform | undefined {
+  return makeRunTransform({ specs: setting.specs.filter((s) => s.name !== 'llm'), encoding, boilerplate: setting.boilerplate });
+}

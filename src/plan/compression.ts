@@ -18,9 +18,13 @@ export interface CompressionPlan {
   condenseModels: string[];
 }
 
+/** The models of a list's `llm` steps, in order (each is a condense call per document). */
+export const condenseModelsOf = (specs: readonly StrategySpec[]): string[] =>
+  specs.filter((s) => s.name === 'llm').map((s) => s.arg ?? DEFAULT_CONDENSE_MODEL);
+
 export function compressionPlan(list: string): CompressionPlan {
   const specs = parseCompress(list);
-  return { specs, label: formatCompress(specs), condenseModels: specs.filter((s) => s.name === 'llm').map((s) => s.arg ?? DEFAULT_CONDENSE_MODEL) };
+  return { specs, label: formatCompress(specs), condenseModels: condenseModelsOf(specs) };
 }
 
 /**

@@ -144,6 +144,34 @@ describe('compare --live', () => {
     expect(cached.notes.join('\n')).toMatch(/came from the cache/);
   });
 
+  it('--budget is checked before anything is sent, against every variant together (each alone would fit)', async () => {
+    const docs = makeDocs(4);
+    const env = testEnv(fake.baseURL);
+    const bound = async (prompt: string) => {
+      const res = await runCli(['run', docs, '-p', prompt, '--dry-run', '--json'], { env });
+      expect(res.code).toBe(0);
+      return JSON.parse(res.stdout).upper_bound_usd as number;
+    };
+    const [verbose, concise] = [await bound(prompts.verbose), await bound(prompts.concise)];
+    expect(verbose).toBeGreaterThan(0);
+    expect(concise).toBeGreaterThan(0);
+    const args = ['compare', docs, '-p', prompts.verbose, '-p', prompts.concise, '--live', '--json'];
+
+    // Above either variant's bound, below both together: refused, exit 3, no request.
+    const between = Math.max(verbose, concise) + Math.min(verbose, concise) / 2;
+    const refused = await runCli([...args, '--budget', String(between)], { env });
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toMatch(/^error: Estimated cost of the 2 variants up to \$[\d.]+ exceeds --budget/m);
+    expect(refused.stderr).toMatch(/nothing was sent/);
+    expect(refused.stdout).toBe('');
+    expect(fake.stats.requests).toBe(0);
+
+    // Enough for both: every document of both variants is sent.
+    const ok = await runCli([...args, '--budget', String((verbose + concise) * 1.01)], { env });
+    expect(ok.code).toBe(0);
+    expect(fake.stats.requests).toBe(8);
+  });
+
   it('renders the live table with p50/p95 and similarity columns, and needs a key for api.openai.com', async () => {
     const docs = makeDocs(3);
     const res = await runCli(['compare', docs, '-p', prompts.verbose, '-p', prompts.concise, '--live', '-q'], { env: testEnv(fake.baseURL) });

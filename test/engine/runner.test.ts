@@ -236,6 +236,17 @@ describe('runBatch', () => {
     expect(records.length).toBe(state.calls);
   });
 
+  it('the request that reaches --budget is the last sent: its slot does not go to the next document first', async () => {
+    // One answer ($0.000027) is over the budget; at -c 1 the next document waits for that slot.
+    // The answer's spend is counted before the slot is handed on, so nothing else goes out.
+    const { provider, state } = fakeProvider({ delayMs: 2 });
+    const { s, records } = sink();
+    const out = await runBatch(base({ items: docs(5), concurrency: 1, budget: 0.00001 }), { provider, registry, cache: null, ledger: null, sink: s });
+    expect(out.status).toBe('budget');
+    expect(state.calls).toBe(1);
+    expect(records.map((r) => r.error)).toEqual([null]);
+  });
+
   it('progress events report retries as they happen, and what has been read before anything settles', async () => {
     const { provider } = fakeProvider({ delayMs: 2, fail: (n) => (n <= 3 ? new ProviderError('server', 'HTTP 503: overloaded', 503, 1) : undefined) });
     const { s } = sink();
