@@ -1,4 +1,5 @@
-// The house rule (STYLE.md habit 1): only src/cli/ prints, reads the environment or exits.
+// The house rule (STYLE.md habit 1): only src/cli/ prints, reads argv, stdin or the environment, or exits.
+// (The TTY is reached through process.stdout/stderr, which are restricted already.)
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -14,6 +15,8 @@ export default tseslint.config(
         { object: 'process', property: 'exitCode', message: 'Only src/cli/ sets the exit code.' },
         { object: 'process', property: 'stdout', message: 'Only src/cli/ writes to stdout: return data.' },
         { object: 'process', property: 'stderr', message: 'Only src/cli/ writes to stderr: emit events.' },
+        { object: 'process', property: 'stdin', message: 'Only src/cli/ reads stdin: take an AsyncIterable.' },
+        { object: 'process', property: 'argv', message: 'Only src/cli/ reads the command line: take the parsed settings.' },
       ],
     },
   },
@@ -27,6 +30,8 @@ export default tseslint.config(
         { object: 'process', property: 'exitCode', message: 'Only src/cli/ sets the exit code.' },
         { object: 'process', property: 'stdout', message: 'Only src/cli/ writes to stdout.' },
         { object: 'process', property: 'stderr', message: 'Only src/cli/ writes to stderr.' },
+        { object: 'process', property: 'stdin', message: 'Only src/cli/ reads stdin.' },
+        { object: 'process', property: 'argv', message: 'Only src/cli/ reads the command line.' },
       ],
     },
   },
