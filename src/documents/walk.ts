@@ -78,7 +78,9 @@ async function* walkDir(
     // Node decodes names as UTF-8: a name in another encoding (Latin-1 bytes) comes back with
     // U+FFFD and no longer names the file. Say so, instead of a puzzling ENOENT.
     if (entry.name.includes('\uFFFD') && !existsSync(childAbs)) {
-      if (!opts.filter || opts.filter.acceptFile(childRel)) yield { kind: 'skipped', rel: childRel, reason: 'unreadable: the name is not valid UTF-8 (rename it)' };
+      // Listed when the walk would have used it: a file the filter accepts, a folder it enters.
+      const wanted = !opts.filter || (entry.isDirectory() ? !opts.filter.pruneDir(childRel, depth + 1) : opts.filter.acceptFile(childRel));
+      if (wanted) yield { kind: 'skipped', rel: childRel, reason: 'unreadable: the name is not valid UTF-8 (rename it)' };
       continue;
     }
     let isDir = entry.isDirectory();

@@ -142,6 +142,13 @@ describe('walking folders', () => {
       'skip dir\uFFFD (unreadable: the name is not valid UTF-8 (rename it))',
       'doc ok-é.md',
     ]);
+    // Through a glob too: a folder the glob would walk into is listed, not dropped; a file the
+    // glob does not match is not a document of this run either way.
+    expect(summary(await collect([`${root}/**/*.md`]))).toEqual([
+      'doc a.md',
+      'skip dir\uFFFD (unreadable: the name is not valid UTF-8 (rename it))',
+      'doc ok-é.md',
+    ]);
   });
 
   it('terminates on a symlink loop and reports it once', async () => {

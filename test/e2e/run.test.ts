@@ -405,6 +405,17 @@ describe('run / summarize end to end', () => {
     expect(parseJsonl(readFileSync(out, 'utf8'))).toHaveLength(40);
   });
 
+  it('with --no-cache, the stop message on a closed stdout does not promise the answers from the cache', async () => {
+    fake.setOptions({ latencyMs: 50 });
+    const res = await runCli(['summarize', makeDocs(20), '-c', '2', '--grace', '5', '--no-cache'], {
+      env: testEnv(fake.baseURL),
+      onSpawn: (child) => child.stdout!.once('data', () => child.stdout!.destroy()),
+    });
+    expect(res.code).toBe(130);
+    expect(res.stderr).toMatch(/stdout was closed by its reader: stopping \(with --no-cache, a run again with --out FILE sends everything again\)/);
+    expect(res.stderr).not.toMatch(/in the cache/);
+  });
+
   it('an --out or --report that cannot be written fails before anything is sent (exit 2)', async () => {
     const docs = makeDocs(5);
     const env = testEnv(fake.baseURL);

@@ -40,7 +40,7 @@ export default async function compareCommand(cmd: Command, inputs: string[]): Pr
     result = await compareOffline({ ...base, outputHistory: await historyIfAny(settings.ledgerPath) });
   } else {
     const { cache, ledger } = await openStores(settings, { ledger: true });
-    const interrupt = interruptSignal(cli);
+    const interrupt = interruptSignal(cli, { cache: settings.cache !== false });
     let progress: ProgressView | null = null;
     try {
       const history = await ledger!.outputHistory();

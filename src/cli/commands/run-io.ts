@@ -36,7 +36,7 @@ export function sinkFor(out: string | undefined, cli: Cli, json: boolean): Resul
  * First Ctrl-C / SIGTERM: abort the returned signal (stop dispatching, grace period).
  * Second: exit at once with 130. A closed stdout (its reader exited) stops the run the same way.
  */
-export function interruptSignal(cli: Cli): { signal: AbortSignal; dispose(): void } {
+export function interruptSignal(cli: Cli, opts: { cache: boolean }): { signal: AbortSignal; dispose(): void } {
   const ctrl = new AbortController();
   const handler = () => {
     if (ctrl.signal.aborted) {
@@ -48,7 +48,9 @@ export function interruptSignal(cli: Cli): { signal: AbortSignal; dispose(): voi
   };
   const onClosed = () => {
     if (ctrl.signal.aborted) return;
-    cli.stderr.write('\nstdout was closed by its reader: stopping; finished answers are in the cache (run again with --out FILE to get them all)\n');
+    cli.stderr.write(opts.cache
+      ? '\nstdout was closed by its reader: stopping; finished answers are in the cache (run again with --out FILE to get them all)\n'
+      : '\nstdout was closed by its reader: stopping (with --no-cache, a run again with --out FILE sends everything again)\n');
     ctrl.abort();
   };
   process.on('SIGINT', handler);

@@ -69,7 +69,7 @@ export default async function runCommand(cmd: Command, inputs: string[]): Promis
     const sink = sinkFor(settings.out, cli, prompt.response_format === 'json');
     await sink.prepare?.();
     const progress = createProgress(cli.stderr, { quiet: cli.quiet, tty: Boolean(cli.stderr.isTTY) });
-    const interrupt = interruptSignal(cli);
+    const interrupt = interruptSignal(cli, { cache: settings.cache !== false });
     let outcome;
     try {
       outcome = await runBatch(
