@@ -117,7 +117,8 @@ export function buildProgram(): Command {
     .description('re-render past runs from the ledger; two runs side by side')
     .argument('[runs...]', 'run id(s) or "last" (default last)')
     .option('--list', 'recent runs')
-    .option('--limit <n>', 'with --list: how many (default 20)');
+    .option('--limit <n>', 'with --list: how many (default 20)')
+    .option('--cache <path>', 'the cache of those runs: the ledger sits next to it');
   formatOption(report, ['text', 'json', 'md', 'csv', 'html']).action(lazy(() => import('./commands/report.js')));
 
   formatOption(program.command('models').description('the model registry: prices, context windows, encodings'), ['table', 'json', 'md', 'csv'])
@@ -130,7 +131,7 @@ export function buildProgram(): Command {
     c.action(lazy(() => import('./commands/cache.js')));
   }
 
-  const worker = program.command('worker').description('process queued jobs (distributed mode; not yet available)').requiredOption('--queue <redis-url>', 'BullMQ queue on Redis');
+  const worker = program.command('worker').description('process queued jobs (distributed mode; not yet available)').option('--queue <redis-url>', 'BullMQ queue on Redis');
   providerOptions(worker)
     .option('-c, --concurrency <n>', 'requests in flight at most (default 8)')
     .option('--rpm <n>', 'requests per minute, global across workers')

@@ -218,6 +218,14 @@ describe('usage errors exit 2', () => {
     expectUsageError(await runCli(args), mention);
   });
 
+  it('worker (distributed mode, not in this version) says so, with or without --queue', async () => {
+    for (const args of [['worker'], ['worker', '--queue', 'redis://127.0.0.1:6379']]) {
+      const res = await runCli(args);
+      expect(res.code).toBe(2);
+      expect(res.stderr).toBe('error: "worker" is not available yet in this version\nhint: See the README for what this version ships.\n');
+    }
+  });
+
   it('estimate nonexistent/ → error and hint lines, no stack trace', async () => {
     const res = await runCli(['estimate', 'nonexistent/']);
     expectUsageError(res, 'nonexistent/');

@@ -59,6 +59,18 @@ describe('report', () => {
     expect(table.stdout).not.toContain(first.run_id);
   });
 
+  it('--cache PATH reads the ledger next to that cache (where a run made with --cache PATH recorded itself)', async () => {
+    const cache = join(tempDir(), 'elsewhere', 'cache.sqlite');
+    const run = await runCli(['summarize', makeDocs(2), '--cache', cache, '-q'], { env });
+    expect(run.code).toBe(0);
+    const there = await runCli(['report', 'last', '--json', '--cache', cache], { env });
+    expect(there.code).toBe(0);
+    expect(JSON.parse(there.stdout).documents).toMatchObject({ total: 2, done: 2 });
+    // The default ledger does not have that run.
+    const list = JSON.parse((await runCli(['report', '--list', '--json'], { env })).stdout);
+    expect(list.map((r: any) => r.id)).not.toContain(JSON.parse(there.stdout).run_id);
+  });
+
   it('report A B puts two runs side by side with deltas', async () => {
     const json = await runCli(['report', first.run_id, second.run_id, '--json'], { env });
     expect(json.code).toBe(0);
