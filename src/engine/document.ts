@@ -32,7 +32,10 @@ export interface DocumentContext extends CallContext {
   maxOutputTokens?: number;
   routes?: CompiledRule[];
   transform?: TextTransform;
-  /** Every call but the document's main answer (chunks, reduce, condense, escalate, failed fallbacks). */
+  /**
+   * Every call but the document's main answer (chunks, reduce, condense, fallbacks, escalate) —
+   * and that one too when it was escalated (kind `escalated`): the main row then holds the totals.
+   */
   onCall?: (doc: Document, kind: CallKind, call: CallResult) => void;
 }
 
@@ -90,6 +93,7 @@ export async function processDocument(doc: Document, ctx: DocumentContext): Prom
     const fitting = candidates.filter((r) => fits(r, ctx.registry));
 
     let answer: Extract<CallResult, { ok: true }> | undefined;
+    let answeredAsMain = false; // the answer's call has no ledger row of its own (chunks, reduce, fallbacks do)
     let chunks = 1;
     if (fitting.length === 0) {
       const widest = candidates.reduce((a, b) => (ctx.registry.get(b.model).info.context > ctx.registry.get(a.model).info.context ? b : a));
@@ -104,6 +108,7 @@ export async function processDocument(doc: Document, ctx: DocumentContext): Prom
         if (i < from) continue;
         try {
           answer = await call(req, i === 0 ? 'main' : 'fallback');
+          answeredAsMain = i === 0;
           break;
         } catch (e) {
           const retryable = e instanceof DocumentFailure && e.call && RETRYABLE.has(e.call.error.kind);
@@ -114,6 +119,8 @@ export async function processDocument(doc: Document, ctx: DocumentContext): Prom
     }
     if (answer && route.escalate && shouldEscalate(route.escalate.if, answer.content)) {
       const to = route.escalate.to;
+      // The first answer gets its row now, before the escalation is sent (or stopped by the budget).
+      if (answeredAsMain) ctx.onCall?.(doc, 'escalated', answer);
       try {
         answer = await call(buildRequest(doc, text, ctx, ctx.registry.get(to).info, to), 'escalate');
       } catch (e) {

@@ -223,6 +223,8 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
     reportProgress();
   };
 
+  // The feeder stopped before the input's end: documents may follow that were never read.
+  let inputLeft = false;
   try {
     let slice = performance.now();
     let reported = -Infinity;
@@ -238,7 +240,10 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
         await afterPendingIO();
         slice = performance.now();
       }
-      if (stopping) break;
+      if (stopping) {
+        inputLeft = true;
+        break;
+      }
       if (item.kind === 'skipped') {
         skipped.push(item.skipped);
         progress.skipped++;
@@ -256,7 +261,10 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
       const doc = item.document;
       await queue.onSizeLessThan(Math.max(1, queue.concurrency));
       while (order.size > MAX_HELD && !stopping) await sleep(20);
-      if (stopping) break;
+      if (stopping) {
+        inputLeft = true;
+        break;
+      }
       void queue.add(async () => {
         const began = performance.now();
         try {
@@ -291,7 +299,7 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
   }
 
   const status: RunStatus = fatal ? 'aborted' : stopping === 'signal' ? 'interrupted' : stopping === 'budget' ? 'budget' : 'done';
-  if (status === 'budget') warnings.push(`Stopped dispatching: spend reached the budget of $${opts.budget}. Documents not yet sent were not processed; run again with a larger --budget to finish (finished ones come from the cache).`);
+  if (status === 'budget') warnings.push(budgetWarning(opts.budget!, progress.discovered - progress.done - progress.failed, inputLeft));
   const report = summarizeRun(records, {
     run_id: runId, command: opts.command, started_at: startedAt, finished_at: new Date().toISOString(),
     interrupted: status === 'interrupted', skipped, total: progress.discovered + skipped.length, warnings,
@@ -304,6 +312,18 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
     return { report, status: 'aborted', fatal };
   }
   return { report, status, fatal };
+}
+
+/**
+ * Why a run that reached its budget exits 3. `unfinished`: documents read that got no output
+ * (dropped from the queue, or stopped mid-way); `inputLeft`: the feeder stopped before the
+ * input's end, so documents may follow that were never read (how many is not known).
+ */
+function budgetWarning(budget: number, unfinished: number, inputLeft: boolean): string {
+  if (unfinished === 0 && !inputLeft) return `Spend reached the budget of $${budget} with the last document; every document was processed.`;
+  const what = unfinished === 0 ? 'Documents not yet read, if any, were'
+    : `${unfinished} document${unfinished === 1 ? '' : 's'}${inputLeft ? ', and any not yet read, were' : unfinished === 1 ? ' was' : ' were'}`;
+  return `Stopped dispatching: spend reached the budget of $${budget}. ${what} not processed; run again with a larger --budget to finish (finished ones come from the cache).`;
 }
 
 /** The one run-level error of a FatalProviderError. `server` is the provider's id (origin and path, no credentials). */

@@ -2,7 +2,8 @@ import type { CompletionUsage } from '../providers/types.js';
 import type { ModelSpend } from '../report/types.js';
 import type { CallResult } from './call.js';
 
-export type CallKind = 'main' | 'chunk' | 'reduce' | 'condense' | 'escalate' | 'fallback';
+/** A ledger row's kind: `escalated` is the first answer an `escalate` call was made for. */
+export type CallKind = 'main' | 'chunk' | 'reduce' | 'condense' | 'escalated' | 'escalate' | 'fallback';
 
 /** The sum of every call made for one document (chunks, reduce, condense, escalation). */
 export class Tally {

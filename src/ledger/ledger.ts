@@ -49,7 +49,7 @@ async function migrate(db: Db): Promise<void> {
 const FLUSH_MS = 200;
 const FLUSH_SIZE = 500;
 
-export type RequestKind = 'main' | 'chunk' | 'reduce' | 'escalate' | 'condense' | 'fallback';
+export type RequestKind = 'main' | 'chunk' | 'reduce' | 'escalated' | 'escalate' | 'condense' | 'fallback';
 
 export class Ledger {
   private readonly writer: BatchWriter<unknown[]>;

@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFakeOpenAI } from '../support/fake-openai.js';
 import { FIXTURES, TEST_KEY, parseJsonl, runCli, tempDir, testEnv } from '../support/cli.js';
+import { openDb } from '../../src/ledger/sqlite.js';
 
 let fake: Awaited<ReturnType<typeof startFakeOpenAI>>;
 beforeAll(async () => {
@@ -138,6 +139,40 @@ describe('routing end to end', () => {
     const again = await runCli(['run', corpus(), '-p', 'extract-json', '--route', routes], { env });
     expect(again.code).toBe(0);
     expect(fake.stats.requests).toBe(0);
+  });
+
+  it('the ledger has a row for each call of an escalated document: the first answer (escalated), the escalation, and the main row', async () => {
+    const routes = routeFile('routes:\n  - model: gpt-4.1-mini\n    escalate: { to: gpt-4.1, if: "shorter-than:1000" }\n');
+    const env = testEnv(fake.baseURL);
+    const doc = join(FIXTURES, 'docs/release-notes/v1.1.md');
+    const rows = async () => {
+      const db = await openDb(join(env.XDG_CACHE_HOME!, 'llmbatch/ledger.sqlite'));
+      try {
+        return await db.all<{ kind: string; model: string; status: string; input_tokens: number; output_tokens: number }>(
+          'SELECT kind, model, status, input_tokens, output_tokens FROM requests WHERE run_id = (SELECT id FROM runs ORDER BY started_at DESC, rowid DESC LIMIT 1) ORDER BY seq');
+      } finally {
+        await db.close();
+      }
+    };
+    const res = await runCli(['summarize', doc, '--no-cache', '--route', routes, '-q'], { env });
+    expect(res.code).toBe(0);
+    const [first, second] = fake.stats.log.map((e: any) => [e.model, e.usage.prompt_tokens, e.usage.completion_tokens]);
+    expect(first[0]).toBe('gpt-4.1-mini');
+    const got = await rows();
+    expect(got.map((r) => [r.kind, r.model, r.input_tokens, r.output_tokens])).toEqual([
+      ['escalated', ...first],
+      ['escalate', ...second],
+      ['main', 'gpt-4.1', first[1] + second[1], first[2] + second[2]],
+    ]);
+
+    // An escalation that fails still leaves one row per call; the first answer stands.
+    fake.setOptions({ failModels: { 'gpt-4.1': 400 } });
+    fake.reset();
+    const failed = await runCli(['summarize', doc, '--no-cache', '--route', routes, '-q'], { env });
+    expect(failed.code).toBe(0);
+    expect((await rows()).map((r) => [r.kind, r.model, r.status])).toEqual([
+      ['escalated', 'gpt-4.1-mini', 'ok'], ['escalate', 'gpt-4.1', 'error'], ['main', 'gpt-4.1-mini', 'ok'],
+    ]);
   });
 
   it('the --budget upper bound includes escalations and llm-compression calls (as if every document needed them)', async () => {

@@ -247,6 +247,32 @@ describe('runBatch', () => {
     expect(records.map((r) => r.error)).toEqual([null]);
   });
 
+  it('--budget reached by the last document: exit status budget, but no warning of unprocessed documents', async () => {
+    // Each answer costs $0.000027: the third and last one takes the spend past $0.00007.
+    const { provider, state } = fakeProvider({ delayMs: 2 });
+    const { s, records } = sink();
+    const out = await runBatch(base({ items: docs(3), concurrency: 1, budget: 0.00007 }), { provider, registry, cache: null, ledger: null, sink: s });
+    expect(out.status).toBe('budget'); // exit 3: the budget was reached (SPEC §14)
+    expect(state.calls).toBe(3);
+    expect(records.map((r) => r.error)).toEqual([null, null, null]);
+    expect(out.report.warnings).toEqual(['Spend reached the budget of $0.00007 with the last document; every document was processed.']);
+  });
+
+  it('--budget reached early: the warning says how many documents were not processed', async () => {
+    const { provider } = fakeProvider({ delayMs: 2 });
+    const out = await runBatch(base({ items: docs(5), concurrency: 1, budget: 0.00001 }), { provider, registry, cache: null, ledger: null, sink: sink().s });
+    expect(out.report.warnings).toEqual([expect.stringMatching(/^Stopped dispatching: spend reached the budget of \$0\.00001\. 4 documents were not processed; run again/)]);
+    // Input still being read when the budget stops the feeder: how many follow is not known.
+    async function* slowDocs(): AsyncGenerator<InputItem> {
+      for await (const item of docs(5)) {
+        yield item;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+    const slow = await runBatch(base({ items: slowDocs(), concurrency: 1, budget: 0.00001 }), { provider, registry, cache: null, ledger: null, sink: sink().s });
+    expect(slow.report.warnings).toEqual([expect.stringMatching(/\. Documents not yet read, if any, were not processed; run again/)]);
+  });
+
   it('progress events report retries as they happen, and what has been read before anything settles', async () => {
     const { provider } = fakeProvider({ delayMs: 2, fail: (n) => (n <= 3 ? new ProviderError('server', 'HTTP 503: overloaded', 503, 1) : undefined) });
     const { s } = sink();
