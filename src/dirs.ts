@@ -25,3 +25,26 @@ export function makeDirs(dir: string, mode?: number): void {
     if (!(code(e) === 'EEXIST' && statSync(dir).isDirectory())) throw e;
   }
 }
+
+const statOrNull = (p: string) => {
+  try {
+    return statSync(p);
+  } catch {
+    return null;
+  }
+};
+
+/**
+ * What stands where a file is to be opened or created: the folder at `path`, or a file in place
+ * of one of its folders (the nearest existing one). Null when `path` is a file, or nothing yet
+ * under a folder (missing folders can be made).
+ */
+export function fileObstacle(path: string): { folder: string } | { file: string } | null {
+  const st = statOrNull(path);
+  if (st) return st.isDirectory() ? { folder: path } : null;
+  for (let dir = dirname(path); ; dir = dirname(dir)) {
+    const s = statOrNull(dir);
+    if (s) return s.isDirectory() ? null : { file: dir };
+    if (dirname(dir) === dir) return null;
+  }
+}

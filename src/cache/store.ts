@@ -3,7 +3,7 @@
  * usage, finish reason and time; never an error, never a secret. Writes are buffered and
  * flushed as one statement (every 100 ms or 256 entries, and on close): see BatchWriter.
  */
-import { chmodSync, closeSync, existsSync, openSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, statSync } from 'node:fs';
 import { makeDirs } from '../dirs.js';
 import { isRedisUrl } from '../config/paths.js';
 import { dirname } from 'node:path';
@@ -34,12 +34,17 @@ export interface CacheStats {
 const FLUSH_MS = 100;
 const FLUSH_SIZE = 256;
 
-/** Create the folder 0700 and the file 0600 before SQLite touches them. */
+/**
+ * Create the folder 0700 and the file 0600 before SQLite touches them. What exists already keeps
+ * its mode: it is not ours to change (a folder passed by mistake lost its x bit that way; a cache
+ * shared with a group on purpose would lose its group). A folder is refused here too (EISDIR), for
+ * callers of the API; the CLI says so earlier, naming the setting (checkStorePaths).
+ */
 export function ensurePrivateFile(path: string): void {
   const dir = dirname(path);
   if (!existsSync(dir)) makeDirs(dir, 0o700);
   if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
-  else if ((statSync(path).mode & 0o077) !== 0) chmodSync(path, 0o600);
+  else if (statSync(path).isDirectory()) throw Object.assign(new Error(`EISDIR: ${path} is a folder`), { code: 'EISDIR', path });
 }
 
 const isBusy = (e: unknown) => /SQLITE_BUSY|SQLITE_LOCKED/.test(String((e as { code?: string }).code ?? (e as Error)?.message ?? e));

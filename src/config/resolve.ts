@@ -44,6 +44,8 @@ export interface Settings {
   graceMs: number;
   dryRun: boolean;
   cache: string | false;
+  /** Where `cache` came from, for messages about it. */
+  cacheFrom: 'flag' | 'env' | 'config' | 'default';
   cacheTtlMs?: number;
   ledgerPath: string;
   include: string[];
@@ -161,6 +163,8 @@ export function resolveSettings(flags: Flags, env: Env, cwd: string): Readonly<S
   const configDir = configPath ? dirname(configPath) : cwd;
   const cacheSetting = pick<string | boolean>(cacheFlag, env.LLMBATCH_CACHE, config.cache);
   const cacheBase = cacheFlag === undefined && env.LLMBATCH_CACHE === undefined ? configDir : cwd;
+  const cacheFrom = typeof cacheSetting !== 'string' || cacheSetting === '' ? 'default'
+    : cacheFlag !== undefined ? 'flag' : env.LLMBATCH_CACHE !== undefined ? 'env' : 'config';
   const cache: string | false =
     cacheSetting === false ? false : typeof cacheSetting === 'string' && cacheSetting !== '' ? (isRedisUrl(cacheSetting) ? cacheSetting : resolve(cacheBase, cacheSetting)) : defaultCachePath(env);
   const routeSource = (flags.route as string | undefined) ?? config.route;
@@ -198,6 +202,7 @@ export function resolveSettings(flags: Flags, env: Env, cwd: string): Readonly<S
     graceMs: (num(pick(flags.grace, config.grace), 'grace') ?? DEFAULTS.grace) * 1000,
     dryRun: Boolean(flags.dryRun),
     cache,
+    cacheFrom,
     cacheTtlMs: ttl ? parseDuration(ttl, 'cache TTL') : undefined,
     ledgerPath: ledgerPathFor(cache, env),
     include: list(flags.include) ?? list(config.include) ?? [],

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFakeOpenAI } from '../support/fake-openai.js';
 import { TEST_KEY, makeDocs, runCli, tempDir, testEnv } from '../support/cli.js';
@@ -97,5 +97,83 @@ describe('cache command', () => {
     expect((await runCli(['summarize', a, b, '--cache', cache], { env })).code).toBe(0);
     expect(fake.stats.requests).toBe(0);
     fake.setOptions({ latencyMs: 0 });
+  });
+
+  // A folder where the cache (or the ledger next to it) should be is the user's: it used to be
+  // chmod-ed 0600 (losing its x bit), then called a corrupt cache to move aside or delete.
+  describe('a cache or ledger path that is a folder', () => {
+    const folder0755 = (path: string) => {
+      mkdirSync(path, { recursive: true, mode: 0o755 });
+      return path;
+    };
+    const mode = (path: string) => statSync(path).mode & 0o777;
+
+    it.each([
+      ['--cache', (f: string) => ({ args: ['--cache', f], env: {} }), (f: string) => `--cache ${f}/cache.sqlite`],
+      ['LLMBATCH_CACHE', (f: string) => ({ args: [], env: { LLMBATCH_CACHE: f } }), (f: string) => `LLMBATCH_CACHE=${f}/cache.sqlite`],
+    ])('cache stats|clear|prune with %s naming a folder: exit 2, the folder untouched', async (name, pass, example) => {
+      const folder = folder0755(join(tempDir(), 'sub'));
+      const { args, env } = pass(folder);
+      for (const sub of [['stats'], ['clear'], ['prune', '--older-than', '1d']]) {
+        const r = await runCli(['cache', ...sub, ...args], { env: testEnv(fake.baseURL, env) });
+        expect(mode(folder)).toBe(0o755);
+        expect(readdirSync(folder)).toEqual([]);
+        expect(r.code, r.stderr).toBe(2);
+        expect(r.stderr).toContain(`error: ${name} must name a file: ${folder} is a folder\n`);
+        expect(r.stderr).toContain(`hint: Use a file inside it, e.g. ${example(folder)}.`);
+        expect(r.stderr).not.toMatch(/SQLite|delete it/);
+      }
+    });
+
+    it('cache: in a config file naming a folder is an error naming the file and key', async () => {
+      const dir = tempDir();
+      const folder = folder0755(join(dir, 'sub'));
+      writeFileSync(join(dir, 'llmbatch.yaml'), 'cache: sub\n');
+      const r = await runCli(['cache', 'stats', '--config', join(dir, 'llmbatch.yaml')], { env: testEnv(fake.baseURL) });
+      expect(mode(folder)).toBe(0o755);
+      expect(readdirSync(folder)).toEqual([]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(`error: ${join(dir, 'llmbatch.yaml')}: "cache" must name a file: ${folder} is a folder`);
+    });
+
+    it('summarize --cache FOLDER sends nothing and creates nothing, in it or next to it', async () => {
+      const dir = tempDir();
+      const folder = folder0755(join(dir, 'sub'));
+      fake.reset();
+      const r = await runCli(['summarize', makeDocs(3), '--cache', folder], { env: testEnv(fake.baseURL) });
+      expect(mode(folder)).toBe(0o755);
+      expect(readdirSync(folder)).toEqual([]);
+      expect(fake.stats.requests).toBe(0);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(`error: --cache must name a file: ${folder} is a folder\n`);
+      expect(r.stderr).toContain(`hint: Use a file inside it, e.g. --cache ${folder}/cache.sqlite.`);
+      expect(readdirSync(dir)).toEqual(['sub']); // no ledger.sqlite next to it
+    });
+
+    it('a folder where the ledger goes (next to the cache): exit 2 before the cache is created or anything sent', async () => {
+      const dir = tempDir();
+      const ledger = folder0755(join(dir, 'ledger.sqlite'));
+      fake.reset();
+      const r = await runCli(['summarize', makeDocs(3), '--cache', join(dir, 'cache.sqlite')], { env: testEnv(fake.baseURL) });
+      expect(mode(ledger)).toBe(0o755);
+      expect(readdirSync(ledger)).toEqual([]);
+      expect(readdirSync(dir)).toEqual(['ledger.sqlite']);
+      expect(fake.stats.requests).toBe(0);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(`error: The ledger ${ledger} is a folder\n`);
+    });
+
+    it('--cache under a file (not a folder): the same error from cache stats as from a run', async () => {
+      const dir = tempDir();
+      const file = join(dir, 'notes.txt');
+      writeFileSync(file, 'mine\n', { mode: 0o644 });
+      const cache = join(file, 'cache.sqlite');
+      for (const args of [['cache', 'stats', '--cache', cache], ['summarize', makeDocs(2), '--cache', cache]]) {
+        const r = await runCli(args, { env: testEnv(fake.baseURL) });
+        expect(r.code, r.stderr).toBe(2);
+        expect(r.stderr).toContain(`error: --cache ${cache} cannot be created: ${file} is a file, not a folder\n`);
+      }
+      expect(mode(file)).toBe(0o644);
+    });
   });
 });

@@ -5,6 +5,7 @@ import { parseDuration } from '../../config/index.js';
 import { isRedisUrl } from '../../config/paths.js';
 import { LlmbatchError } from '../../errors.js';
 import { formatInt } from '../render/format.js';
+import { checkStorePaths } from './services.js';
 import { setup, writeStdout } from './shared.js';
 
 /** `llmbatch cache stats | clear | prune --older-than 30d` (SPEC §8). */
@@ -13,6 +14,7 @@ export default async function cacheCommand(cmd: Command): Promise<void> {
   if (settings.cache === false) throw new LlmbatchError('usage', 'The cache is turned off (--no-cache or config)', 'Drop --no-cache, or pass --cache PATH.');
   const sub = cmd.name();
   const path = settings.cache;
+  checkStorePaths(settings, { cache: true, ledger: false });
   // No cache file yet: say so without creating one (and its folder) as a side effect of looking.
   const missing = !isRedisUrl(path) && !existsSync(path);
   const cache = missing ? null : await CompletionCache.open(path);

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { readInputs } from '../../documents/index.js';
+import type { Settings } from '../../config/index.js';
 import { ExitCode, LlmbatchError } from '../../errors.js';
 import { Ledger } from '../../ledger/index.js';
 import { ModelRegistry } from '../../models/index.js';
@@ -11,7 +12,7 @@ import { renderCompare, type CompareFormat } from '../render/compare.js';
 import { createProgress, type ProgressView } from '../render/progress.js';
 import type { Cli } from '../context.js';
 import { bufferedStdin, interruptSignal } from './run-io.js';
-import { makeProvider, openStores, requireKey } from './services.js';
+import { checkStorePaths, makeProvider, openStores, requireKey } from './services.js';
 import { commandLine, inputOptions, promptOptions, setup, writeStdout } from './shared.js';
 import { compileRoutes } from '../../route/index.js';
 
@@ -37,7 +38,7 @@ export default async function compareCommand(cmd: Command, inputs: string[]): Pr
   let result: CompareResult;
   let status = 'done';
   if (!live) {
-    result = await compareOffline({ ...base, outputHistory: await historyIfAny(settings.ledgerPath) });
+    result = await compareOffline({ ...base, outputHistory: await historyIfAny(settings) });
   } else {
     const { cache, ledger } = await openStores(settings, { ledger: true });
     const interrupt = interruptSignal(cli, { cache: settings.cache !== false });
@@ -76,9 +77,10 @@ export default async function compareCommand(cmd: Command, inputs: string[]): Pr
 }
 
 /** Offline: the ledger's history of output lengths when there is a ledger (never create one). */
-async function historyIfAny(path: string): Promise<OutputHistory | undefined> {
-  if (!existsSync(path)) return undefined;
-  const ledger = await Ledger.open(path);
+async function historyIfAny(settings: Settings): Promise<OutputHistory | undefined> {
+  if (!existsSync(settings.ledgerPath)) return undefined;
+  checkStorePaths(settings, { cache: false, ledger: true });
+  const ledger = await Ledger.open(settings.ledgerPath);
   try {
     const history = await ledger.outputHistory();
     return (p, m) => history.get(`${p}\0${m}`) ?? null;

@@ -5,6 +5,7 @@ import { Ledger } from '../../ledger/index.js';
 import type { RunReport } from '../../report/types.js';
 import { renderRunDiff, renderRunList, type RunListFormat } from '../render/run-diff.js';
 import { renderRunReport, type RunReportFormat } from '../render/run-report.js';
+import { checkStorePaths } from './services.js';
 import { setup, writeStdout } from './shared.js';
 
 const FORMATS: readonly RunReportFormat[] = ['text', 'json', 'md', 'csv', 'html'];
@@ -23,6 +24,7 @@ export default async function reportCommand(cmd: Command, runs: string[] = []): 
     throw new LlmbatchError('usage', `No runs recorded yet: there is no ledger at ${settings.ledgerPath}`,
       'Runs are recorded by llmbatch run / summarize / compare --live; the ledger sits next to the cache (--cache or LLMBATCH_CACHE).');
   }
+  checkStorePaths(settings, { cache: false, ledger: true });
   const ledger = await Ledger.open(settings.ledgerPath);
   const color = { color: cli.colorOut.level > 0 };
   try {

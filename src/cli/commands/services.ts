@@ -1,11 +1,15 @@
 /** Opening what a run talks to: the cache, the ledger, the provider (lazily loaded). */
+import { join } from 'node:path';
 import { CompletionCache } from '../../cache/index.js';
 import type { Settings } from '../../config/index.js';
+import { isRedisUrl } from '../../config/paths.js';
+import { fileObstacle } from '../../dirs.js';
 import { LlmbatchError, redact } from '../../errors.js';
 import { Ledger } from '../../ledger/index.js';
 import { serverId, type Provider } from '../../providers/types.js';
 
 export async function openStores(settings: Settings, opts: { ledger: boolean }): Promise<{ cache: CompletionCache | null; ledger: Ledger | null }> {
+  checkStorePaths(settings, { cache: true, ledger: opts.ledger });
   const cache = settings.cache === false ? null : await CompletionCache.open(settings.cache, { ttlMs: settings.cacheTtlMs });
   try {
     const ledger = opts.ledger ? await Ledger.open(settings.ledgerPath) : null;
@@ -13,6 +17,38 @@ export async function openStores(settings: Settings, opts: { ledger: boolean }):
   } catch (e) {
     await cache?.close();
     throw e;
+  }
+}
+
+/**
+ * Before anything is opened, created or sent: the cache and the ledger must be files, or
+ * creatable. A folder there is the user's own: SQLite cannot open it, and it is neither a
+ * corrupt cache nor ours to delete or chmod.
+ */
+export function checkStorePaths(settings: Settings, which: { cache: boolean; ledger: boolean }): void {
+  const cache = which.cache && settings.cache !== false && !isRedisUrl(settings.cache) ? settings.cache : null;
+  if (cache !== null) {
+    const obstacle = fileObstacle(cache);
+    const from = settings.cacheFrom;
+    const kind = from === 'config' ? 'config' : 'usage';
+    const name = { flag: '--cache', env: 'LLMBATCH_CACHE', config: `${settings.configPath}: "cache"`, default: 'The cache' }[from];
+    if (obstacle && 'folder' in obstacle) {
+      if (from === 'default') throw new LlmbatchError('usage', `The default cache path ${cache} is a folder`, 'Move that folder aside, or pass --cache FILE. Nothing was changed or sent.');
+      const inside = join(cache, 'cache.sqlite');
+      const example = { flag: `--cache ${inside}`, env: `LLMBATCH_CACHE=${inside}`, config: `cache: ${inside}` }[from];
+      throw new LlmbatchError(kind, `${name} must name a file: ${cache} is a folder`, `Use a file inside it, e.g. ${example}. Nothing was changed or sent.`);
+    }
+    if (obstacle) {
+      throw new LlmbatchError(kind, `${name} ${cache} cannot be created: ${obstacle.file} is a file, not a folder`, 'Use a path under a folder, or --no-cache. Nothing was changed or sent.');
+    }
+  }
+  if (which.ledger) {
+    const obstacle = fileObstacle(settings.ledgerPath);
+    if (obstacle && 'folder' in obstacle) {
+      throw new LlmbatchError('usage', `The ledger ${settings.ledgerPath} is a folder`,
+        'The ledger is ledger.sqlite next to the cache file: move that folder aside, or put the cache (--cache) in another folder. Nothing was changed or sent.');
+    }
+    if (obstacle) throw new LlmbatchError('usage', `The ledger ${settings.ledgerPath} cannot be created: ${obstacle.file} is a file, not a folder`, 'Put the cache (--cache) in another folder; the ledger sits next to it. Nothing was changed or sent.');
   }
 }
 
