@@ -4,7 +4,7 @@
  * reads process.env or a config file again.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { parseYaml } from './yaml.js';
 import { isRedisUrl } from './paths.js';
 import { LlmbatchError } from '../errors.js';
@@ -99,16 +99,42 @@ export function loadConfigFile(explicit: string | undefined, cwd: string): { pat
     path = resolve(cwd, explicit);
     if (!existsSync(path)) throw new LlmbatchError('config', `Config file not found: ${explicit}`, 'Check the --config path.');
   } else {
-    path = CONFIG_NAMES.map((n) => resolve(cwd, n)).find((p) => existsSync(p)) ?? null;
+    const found = CONFIG_NAMES.map((n) => resolve(cwd, n)).filter((p) => existsSync(p));
+    if (found.length > 1) {
+      throw new LlmbatchError('config', `Two config files in ${cwd}: ${found.map((p) => basename(p)).join(' and ')}`, 'Keep one, or choose with --config FILE.');
+    }
+    path = found[0] ?? null;
   }
   if (!path) return { path: null, config: {} };
   const raw = parseFile(path) ?? {};
+  for (const [key, use] of Object.entries(FLAG_ONLY)) {
+    if (raw && typeof raw === 'object' && key in raw) throw new LlmbatchError('config', `${path}: "${key}" is not a setting`, use);
+  }
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
     const { key, message } = describeIssue(parsed.error);
-    throw new LlmbatchError('config', `${path}: "${key}": ${message}`, 'See the configuration section of the README for the valid keys.');
+    // Rules are counted from 1 and named the same way as in a route file.
+    const where = key.startsWith('routes.') ? `routes: ${ruleLabel(key.slice('routes.'.length))}` : `"${key}"`;
+    throw new LlmbatchError('config', `${path}: ${where}: ${message}`, 'See the configuration section of the README for the valid keys.');
   }
   return { path, config: parsed.data };
+}
+
+/**
+ * Switches that change what a command does are flags only: a config file must not turn every
+ * run into a dry run, or make every compare send requests (and spend money) in CI.
+ */
+const FLAG_ONLY: Record<string, string> = {
+  dryRun: 'A config file cannot make runs dry runs: pass --dry-run on the command line.',
+  live: 'A config file cannot make compare send requests: pass --live on the command line.',
+  noCache: 'Use "cache: false" to turn the cache off, or pass --no-cache.',
+};
+
+/** "rule 2 (when.maxTokens)" for the schema path "1.when.maxTokens" of a rules list. */
+function ruleLabel(key: string): string {
+  const [index, ...rest] = key.split('.');
+  if (!/^\d+$/.test(index)) return key;
+  return `rule ${Number(index) + 1}${rest.length ? ` (${rest.join('.')})` : ''}`;
 }
 
 export function loadRouteFile(file: string, cwd: string): RouteRule[] {
@@ -118,8 +144,7 @@ export function loadRouteFile(file: string, cwd: string): RouteRule[] {
   const parsed = routesSchema.safeParse(raw && typeof raw === 'object' && 'routes' in raw ? raw.routes : undefined);
   if (!parsed.success) {
     const { key, message } = describeIssue(parsed.error);
-    const rule = /^\d+/.test(key) ? `rule ${Number(key.split('.')[0]) + 1}${key.includes('.') ? ` (${key.split('.').slice(1).join('.')})` : ''}` : key;
-    throw new LlmbatchError('config', `${path}: routes: ${rule}: ${message}`, 'A route file holds a top-level "routes:" list of {when?, model, fallback?, escalate?}.');
+    throw new LlmbatchError('config', `${path}: routes: ${ruleLabel(key)}: ${message}`, 'A route file holds a top-level "routes:" list of {when?, model, fallback?, escalate?}.');
   }
   return parsed.data;
 }
@@ -192,7 +217,7 @@ export function resolveSettings(flags: Flags, env: Env, cwd: string): Readonly<S
     maxOutputTokens: num(pick(flags.maxOutputTokens, config.maxOutputTokens), 'maxOutputTokens', { int: true, min: 1 }),
     compress: settings(flags.compress) ?? settings(config.compress) ?? ['none'],
     routes,
-    routeSource: routeSource ?? (config.routes ? `${configPath}: routes` : undefined),
+    routeSource: routeSource ? `${resolve(flags.route !== undefined ? cwd : configDir, routeSource)}: routes` : config.routes ? `${configPath}: routes` : undefined,
     concurrency: num(pick(flags.concurrency, config.concurrency), 'concurrency', { int: true, min: 1 }) ?? DEFAULTS.concurrency,
     rpm: num(pick(flags.rpm, config.rpm), 'rpm', { min: 1 }),
     tpm: num(pick(flags.tpm, config.tpm), 'tpm', { min: 1 }),

@@ -219,9 +219,13 @@ describe('config file discovery', () => {
     expect(s.models).toEqual([model]);
   });
 
-  it('JSON is preferred when both exist', () => {
+  it('two config files in one folder are an error naming both (which one applies would be a guess)', () => {
     const cwd = dirWith({ 'llmbatch.config.json': '{"model": "json"}', 'llmbatch.config.yaml': 'model: yaml' });
-    expect(settle({}, baseEnv, cwd).models).toEqual(['json']);
+    const e = thrown(() => settle({}, baseEnv, cwd));
+    expect(e.code).toBe('config');
+    expect(e.message).toBe(`Two config files in ${cwd}: llmbatch.config.json and llmbatch.config.yaml`);
+    expect(e.hint).toMatch(/--config FILE/);
+    expect(settle({ config: 'llmbatch.config.yaml' }, baseEnv, cwd).models).toEqual(['yaml']);
   });
 
   it('is not searched for in parent folders', () => {
@@ -274,14 +278,17 @@ describe('config validation names the file and the key', () => {
     ['negative model price', 'llmbatch.config.yaml', 'models:\n  my-llama:\n    output: -1\n', 'models.my-llama.output'],
     ['unknown model key', 'llmbatch.config.yaml', 'models:\n  my-llama:\n    ctx: 8192\n', 'models.my-llama.ctx'],
     ['unknown encoding', 'llmbatch.config.yaml', 'models:\n  my-llama:\n    encoding: llama3\n', 'models.my-llama.encoding'],
-    ['route rule without a model', 'llmbatch.config.yaml', 'routes:\n  - model: gpt-4o-mini\n  - when: { maxTokens: 100 }\n', 'routes.1.model'],
-    ['route rule with an unknown condition', 'llmbatch.config.yaml', 'routes:\n  - when: { size: 100 }\n    model: a\n', 'routes.0.when.size'],
-    ['route rule with a negative token bound', 'llmbatch.config.yaml', 'routes:\n  - when: { maxTokens: -1 }\n    model: a\n', 'routes.0.when.maxTokens'],
-    ['route fallback not a list', 'llmbatch.config.yaml', 'routes:\n  - model: a\n    fallback: b\n', 'routes.0.fallback'],
-    ['route escalate condition', 'llmbatch.config.yaml', 'routes:\n  - model: a\n    escalate: { to: b, if: sometimes }\n', 'routes.0.escalate.if'],
+    ['route rule without a model', 'llmbatch.config.yaml', 'routes:\n  - model: gpt-4o-mini\n  - when: { maxTokens: 100 }\n', 'routes: rule 2 (model):'],
+    ['route rule with an unknown condition', 'llmbatch.config.yaml', 'routes:\n  - when: { size: 100 }\n    model: a\n', 'routes: rule 1 (when.size):'],
+    ['route rule with a negative token bound', 'llmbatch.config.yaml', 'routes:\n  - when: { maxTokens: -1 }\n    model: a\n', 'routes: rule 1 (when.maxTokens):'],
+    ['route fallback not a list', 'llmbatch.config.yaml', 'routes:\n  - model: a\n    fallback: b\n', 'routes: rule 1 (fallback):'],
+    ['route escalate condition', 'llmbatch.config.yaml', 'routes:\n  - model: a\n    escalate: { to: b, if: sometimes }\n', 'routes: rule 1 (escalate.if):'],
     ['routes not a list', 'llmbatch.config.yaml', 'routes:\n  model: a\n', 'routes'],
     ['prompt object with a bad key', 'llmbatch.config.yaml', 'prompts:\n  tldr:\n    user: x\n    temperature: 9\n', 'prompts.tldr'],
     ['top level is a list', 'llmbatch.config.yaml', '- model: a\n', '(top level)'],
+    ['dryRun (a flag only)', 'llmbatch.config.yaml', 'dryRun: true\n', '"dryRun" is not a setting'],
+    ['live (a flag only)', 'llmbatch.config.yaml', 'live: true\n', '"live" is not a setting'],
+    ['noCache (cache: false)', 'llmbatch.config.json', '{"noCache": true}', '"noCache" is not a setting'],
   ])('%s', (_label, name, text, key) => {
     const cwd = dirWith({ [name]: text });
     const e = thrown(() => settle({}, baseEnv, cwd));
@@ -389,7 +396,7 @@ describe('routes', () => {
     const cwd = dirWith({ [file]: text, 'llmbatch.config.json': { routes: [{ model: 'from-config' }] } });
     const s = settle({ route: file }, baseEnv, cwd);
     expect(s.routes).toEqual(rules);
-    expect(s.routeSource).toBe(file);
+    expect(s.routeSource).toBe(`${join(cwd, file)}: routes`);
     expect(loadRouteFile(file, cwd)).toEqual(rules);
   });
 

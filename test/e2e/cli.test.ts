@@ -236,7 +236,7 @@ describe('usage errors exit 2', () => {
   it.each([
     ['llmbatch.config.yaml', 'model: gpt-4o-mini\nconcurency: 4\n', 'concurency'],
     ['llmbatch.config.json', '{"models": {"my-llama": {"input": "free"}}}', 'models.my-llama.input'],
-    ['llmbatch.config.yaml', 'routes:\n  - when: { maxTokens: 100 }\n', 'routes.0.model'],
+    ['llmbatch.config.yaml', 'routes:\n  - when: { maxTokens: 100 }\n', 'routes: rule 1 (model)'],
     ['llmbatch.config.yaml', 'model: [unclosed\n', 'not valid YAML'],
   ])('a bad %s in cwd → exit 2 naming the file and %s', async (name, text, key) => {
     const cwd = tempDir('llmbatch-badconfig-');
