@@ -27,6 +27,8 @@ describe.skipIf(!haveScript)('on a TTY (util-linux script)', () => {
     const screen = res.stdout.replace(/\r/g, '\n');
     expect(screen).toMatch(/█+░* 60\/60 \| cached 0 \| failed 0 \| [\d,]+ tok \| \$[\d.]+ \| [\d.]+\/s \| ETA \d+s/);
     expect(screen).toMatch(/60 done, 0 failed, 0 skipped, 0 cached/);
+    // Before anything is known: no made-up total of 1, no "NF" for the ETA.
+    expect(screen).not.toMatch(/ 0\/1\+ |ETA NF/);
     expect(screen).not.toContain(TEST_KEY);
   });
 });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Writable } from 'node:stream';
-import { createProgress } from '../../src/cli/render/progress.js';
+import { createProgress, etaText } from '../../src/cli/render/progress.js';
 import type { Progress } from '../../src/engine/events.js';
 
 function stream() {
@@ -68,5 +68,19 @@ describe('progress without a TTY', () => {
     await new Promise((r) => setTimeout(r, 5));
     view.update({ ...p(3), spent: null });
     expect(out[0]).toMatch(/tokens, \?, /);
+  });
+});
+
+describe('the bar\'s ETA', () => {
+  const at = (over: Partial<Progress>) => ({ ...p(0), failed: 0, ...over });
+  it.each([
+    [at({ inputDone: false, done: 5 }), 10, '?'], // the total is not known yet
+    [at({ done: 0 }), 0, '?'], // nothing finished: no rate
+    [at({ done: 4 }), 2, '3s'], // 6 left at 2/s
+    [at({ discovered: 1000, done: 10 }), 1, '16m 30s'],
+    [at({ discovered: 100_000, done: 0 }), 10, '2h 46m'],
+    [at({ done: 10 }), 5, '0s'],
+  ])('%# → %s', (progress, rate, text) => {
+    expect(etaText(progress, rate)).toBe(text);
   });
 });

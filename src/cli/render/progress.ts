@@ -48,7 +48,9 @@ export function createProgress(stream: NodeJS.WriteStream, opts: { quiet: boolea
   const bar = new cliProgress.SingleBar(
     {
       stream,
-      format: ' {bar} {value}/{total}{more} | cached {cached} | failed {failed} | {tokens} tok | {spent} | {rate}/s | ETA {eta_formatted}{retried}',
+      // Count and ETA are ours: the bar's own show a total of 1 before any document is read,
+      // and "NF" for an ETA it cannot compute yet.
+      format: ' {bar} {count} | cached {cached} | failed {failed} | {tokens} tok | {spent} | {rate}/s | ETA {timeLeft}{retried}',
       barsize: 24,
       hideCursor: true,
       clearOnComplete: false,
@@ -57,16 +59,30 @@ export function createProgress(stream: NodeJS.WriteStream, opts: { quiet: boolea
     },
     cliProgress.Presets.shades_classic,
   );
-  bar.start(1, 0, { cached: 0, failed: 0, tokens: 0, spent: '$0', rate: '0', more: '+', retried: '' });
+  bar.start(1, 0, { count: '0/0+', cached: 0, failed: 0, tokens: 0, spent: '$0', rate: '0', timeLeft: '?', retried: '' });
   return {
     update(p) {
       const finished = p.done + p.failed;
       const rate = finished / Math.max(0.001, (Date.now() - started) / 1000);
       bar.setTotal(Math.max(p.discovered, 1));
-      bar.update(finished, { cached: p.cached, failed: p.failed, tokens: p.inputTokens + p.outputTokens, spent: money(p), rate: rate.toFixed(1), more: p.inputDone ? '' : '+', retried: p.retries > 0 ? ` | retried ${p.retries}` : '' });
+      bar.update(finished, {
+        count: `${finished}/${p.discovered}${p.inputDone ? '' : '+'}`, cached: p.cached, failed: p.failed, tokens: p.inputTokens + p.outputTokens,
+        spent: money(p), rate: rate.toFixed(1), timeLeft: etaText(p, rate), retried: p.retries > 0 ? ` | retried ${p.retries}` : '',
+      });
     },
     stop() {
       bar.stop();
     },
   };
+}
+
+/** Time left at the rate so far: '?' until the total is known and something has finished. */
+export function etaText(p: Progress, perSecond: number): string {
+  const left = p.discovered - p.done - p.failed;
+  if (left <= 0) return '0s';
+  if (!p.inputDone || !(perSecond > 0)) return '?';
+  const s = Math.ceil(left / perSecond);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
