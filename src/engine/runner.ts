@@ -153,7 +153,7 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
         'Check --base-url (or OPENAI_BASE_URL): it must be an OpenAI-compatible API, usually ending in /v1 — not a web page or a proxy that wants a sign-in.');
     } else if (outcome.record.attempts >= 2 && outcome.retryable) {
       fatal = new LlmbatchError('server-failing', `The server is failing: no request succeeded while ${outcome.record.id} was tried, and it failed after its retries (${outcome.record.error})`,
-        'The run stopped; finished documents are written and cached. Run the same command again once the server answers (check its logs or status, or --base-url).');
+        `The run stopped; finished documents are written${deps.cache ? ' and cached' : ''}. Run the same command again once the server answers (check its logs or status, or --base-url).`);
     } else return;
     halt('fatal');
   };
@@ -278,7 +278,7 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
             stop.abort();
             return;
           }
-          fatal ??= fatalError(e, deps.provider.id);
+          fatal ??= fatalError(e, deps.provider.id, deps.cache !== null);
           halt('fatal');
           stop.abort();
           await order.put(doc.index, null);
@@ -288,7 +288,7 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
     progress.inputDone = true;
     reportProgress();
     await queue.onIdle();
-    if (runError) throw runError;
+    if (runError) throw deps.cache ? runError : withoutCache(runError);
   } finally {
     clearTimeout(graceTimer);
     opts.signal?.removeEventListener('abort', onSignal);
@@ -299,7 +299,7 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
   }
 
   const status: RunStatus = fatal ? 'aborted' : stopping === 'signal' ? 'interrupted' : stopping === 'budget' ? 'budget' : 'done';
-  if (status === 'budget') warnings.push(budgetWarning(opts.budget!, progress.discovered - progress.done - progress.failed, inputLeft));
+  if (status === 'budget') warnings.push(budgetWarning(opts.budget!, progress.discovered - progress.done - progress.failed, inputLeft, deps.cache !== null));
   const report = summarizeRun(records, {
     run_id: runId, command: opts.command, started_at: startedAt, finished_at: new Date().toISOString(),
     interrupted: status === 'interrupted', skipped, total: progress.discovered + skipped.length, warnings,
@@ -319,27 +319,33 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
  * (dropped from the queue, or stopped mid-way); `inputLeft`: the feeder stopped before the
  * input's end, so documents may follow that were never read (how many is not known).
  */
-function budgetWarning(budget: number, unfinished: number, inputLeft: boolean): string {
+function budgetWarning(budget: number, unfinished: number, inputLeft: boolean, cached: boolean): string {
   if (unfinished === 0 && !inputLeft) return `Spend reached the budget of $${budget} with the last document; every document was processed.`;
   const what = unfinished === 0 ? 'Documents not yet read, if any, were'
     : `${unfinished} document${unfinished === 1 ? '' : 's'}${inputLeft ? ', and any not yet read, were' : unfinished === 1 ? ' was' : ' were'}`;
-  return `Stopped dispatching: spend reached the budget of $${budget}. ${what} not processed; run again with a larger --budget to finish (finished ones come from the cache).`;
+  return `Stopped dispatching: spend reached the budget of $${budget}. ${what} not processed; run again with a larger --budget to finish${cached ? ' (finished ones come from the cache)' : ''}.`;
+}
+
+/** A failed output write under --no-cache: its hint must not promise the answers from the cache. */
+function withoutCache(e: unknown): unknown {
+  if (!(e instanceof LlmbatchError) || e.code !== 'output') return e;
+  return new LlmbatchError('output', e.message, 'Fix the problem (space, permissions) and run the same command again; with --no-cache, every answer is paid for again.', { cause: e.cause });
 }
 
 /** The one run-level error of a FatalProviderError. `server` is the provider's id (origin and path, no credentials). */
-function fatalError(e: FatalProviderError, server: string): LlmbatchError {
+function fatalError(e: FatalProviderError, server: string, cached: boolean): LlmbatchError {
   const err = e.error;
   if (err.kind === 'auth') {
     return new LlmbatchError('auth', `The server refused the credentials (${err.message})`, `Check the key in the variable the tool reads (OPENAI_API_KEY or --api-key-env), or pass --base-url for a local server that needs none.`);
   }
   if (err.kind === 'quota') {
-    return new LlmbatchError('quota', `The provider refused the request: the account has no quota left (${err.message})`, 'Check the plan and billing of the account the key belongs to; finished documents are in the cache for the re-run.');
+    return new LlmbatchError('quota', `The provider refused the request: the account has no quota left (${err.message})`, `Check the plan and billing of the account the key belongs to${cached ? '; finished documents are in the cache for the re-run' : ''}.`);
   }
   if (err.kind === 'model') {
     return new LlmbatchError('model-not-found', `The server does not know model "${e.model}" (${err.message})`, 'Check the model name (llmbatch models lists known ones), or the base URL: OpenAI-compatible servers usually expect it to end in /v1 (--base-url).');
   }
   return new LlmbatchError('unreachable', `Cannot reach the server at ${server}: ${err.message.replace(/^cannot connect to the server: /, '')}`,
-    'Is it running? Check --base-url (or OPENAI_BASE_URL). Once it answers, run the same command again: finished documents come from the cache.');
+    `Is it running? Check --base-url (or OPENAI_BASE_URL). Once it answers, run the same command again${cached ? ': finished documents come from the cache' : ''}.`);
 }
 
 /** A ledger row for a call that is part of a document's answer (chunk, reduce, condense, …). */

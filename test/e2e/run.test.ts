@@ -143,8 +143,14 @@ describe('run / summarize end to end', () => {
     expect(res.code).toBe(1);
     const errors = res.stderr.split('\n').filter((l) => l.startsWith('error:'));
     expect(errors).toEqual([`error: Cannot reach the server at http://127.0.0.1:${port}/v1: connection refused (ECONNREFUSED)`]);
-    expect(res.stderr).toMatch(/hint: Is it running\? Check --base-url/);
+    expect(res.stderr).toMatch(/hint: Is it running\? Check --base-url.*: finished documents come from the cache\.\n/);
     expect(readFileSync(out, 'utf8')).toBe('{"previous":"run"}\n');
+
+    // With --no-cache nothing comes from the cache on a re-run: the hint does not say it does.
+    const nocache = await runCli(['summarize', makeDocs(5), '--retries', '0', '--no-cache'], { env: testEnv(`http://127.0.0.1:${port}/v1`) });
+    expect(nocache.code).toBe(1);
+    expect(nocache.stderr).toMatch(/hint: Is it running\? Check --base-url \(or OPENAI_BASE_URL\)\. Once it answers, run the same command again\.\n/);
+    expect(nocache.stderr).not.toMatch(/cache/);
   });
 
   it('a server that goes away mid-run: finished documents are kept, and the re-run sends only the rest', async () => {
