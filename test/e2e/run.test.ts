@@ -308,6 +308,12 @@ describe('run / summarize end to end', () => {
     expect(fake.stats.requests).toBe(0);
   });
 
+  it('--quiet: a run with a failed document exits 1 with one line saying so (and no run report)', async () => {
+    const res = await runCli(['summarize', FIXTURES, '-q', '-o', join(tempDir(), 'out.jsonl')], { env: testEnv(fake.baseURL) });
+    expect(res.code).toBe(1); // the fixtures hold one malformed JSONL line
+    expect(res.stderr).toMatch(/^1 of 40 documents failed \(first: .*records\/reviews\.jsonl:6: malformed JSON.*\); their error records are in the output\n$/);
+  });
+
   it('writes a mirrored folder tree, keeps the key out of every file, cache 0600 in a 0700 folder', async () => {
     const env = testEnv(fake.baseURL);
     const out = tempDir();

@@ -100,8 +100,11 @@ export default async function runCommand(cmd: Command, inputs: string[]): Promis
     // A run aborted at once (a wrong key: nothing answered) does not replace a previous --out
     // file with an empty one.
     await sink.close(!fatal || report.documents.done + report.documents.failed > 0);
-    if (!cli.quiet || fatal) {
-      if (!fatal) cli.stderr.write(renderRunReport(report, 'text', { color: cli.colorErr.level > 0 }));
+    if (!cli.quiet && !fatal) cli.stderr.write(renderRunReport(report, 'text', { color: cli.colorErr.level > 0 }));
+    else if (cli.quiet && !fatal && report.documents.failed > 0) {
+      // --quiet keeps errors: a run that exits 1 says why in one line (the records hold the rest).
+      const first = report.failures[0];
+      cli.stderr.write(`${report.documents.failed} of ${report.documents.total} documents failed${first ? ` (first: ${first.error.includes(first.id) ? '' : `${first.id}: `}${first.error})` : ''}; their error records are in the output\n`);
     }
     if (settings.report) await saveReport(settings.report, report);
     if (fatal) throw fatal;
