@@ -20,7 +20,7 @@ import type { InputItem } from '../documents/types.js';
 import { LlmbatchError } from '../errors.js';
 import type { Ledger } from '../ledger/index.js';
 import type { ModelRegistry } from '../models/index.js';
-import type { PromptTemplate } from '../prompt/index.js';
+import { promptHash, type PromptTemplate } from '../prompt/index.js';
 import { NOT_CHAT_HINT, type Provider } from '../providers/types.js';
 import { summarizeRun } from '../report/run.js';
 import type { RunReport, UsageRecord } from '../report/types.js';
@@ -100,6 +100,7 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
   const runId = opts.runId ?? newRunId();
   const startedAt = new Date().toISOString();
   const emit = deps.onEvent ?? (() => {});
+  const hash = promptHash(opts.prompt);
   await deps.ledger?.startRun(runId, opts.command, startedAt);
 
   const stop = new AbortController();
@@ -184,7 +185,7 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
     transform: opts.transform,
     routes: opts.routes,
     inflight: new Map(),
-    onCall: (doc, kind, call) => deps.ledger?.record(runId, subRecord(doc, opts.prompt.name, kind, call), kind),
+    onCall: (doc, kind, call) => deps.ledger?.record(runId, subRecord(doc, opts.prompt.name, hash, kind, call), kind),
     // Spend as each reply arrives — answers, and failures the server still billed (chunks of a
     // document that then failed, a filtered reply's prompt), as the report counts them — and
     // before the request's slot goes to the next one: the request that reaches the budget is the
@@ -201,7 +202,7 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
     // before the stop (chunks answered, a first answer before an escalation) is recorded.
     if (outcome.status === 'aborted' && r.attempts === 0 && r.usage.input_tokens + r.usage.output_tokens === 0) return order.put(index, null);
     const usage: UsageRecord = {
-      id: r.id, model: r.model, prompt: r.prompt, status: outcome.status, cached: r.cached,
+      id: r.id, model: r.model, prompt: r.prompt, prompt_hash: hash, status: outcome.status, cached: r.cached,
       input_tokens: r.usage.input_tokens, output_tokens: r.usage.output_tokens, cached_input_tokens: r.usage.cached_input_tokens,
       cost_usd: r.cost_usd, saved_usd: outcome.saved, latency_ms: r.latency_ms, attempts: r.attempts,
       chunks: r.chunks, error_code: outcome.errorCode, error: r.error,
@@ -349,11 +350,11 @@ function fatalError(e: FatalProviderError, server: string, cached: boolean): Llm
 }
 
 /** A ledger row for a call that is part of a document's answer (chunk, reduce, condense, …). */
-function subRecord(doc: Document, prompt: string, kind: CallKind, call: CallResult): UsageRecord {
+function subRecord(doc: Document, prompt: string, promptHash: string, kind: CallKind, call: CallResult): UsageRecord {
   const ok = call.ok;
   const used = ok ? call : call.billed; // a failed call the server billed (a filtered reply) has usage too
   return {
-    id: doc.id, model: call.model, prompt, status: ok ? 'ok' : 'error', cached: ok ? call.cached : false,
+    id: doc.id, model: call.model, prompt, prompt_hash: promptHash, status: ok ? 'ok' : 'error', cached: ok ? call.cached : false,
     input_tokens: used?.usage.input_tokens ?? 0, output_tokens: used?.usage.output_tokens ?? 0,
     cached_input_tokens: used?.usage.cached_input_tokens ?? 0, cost_usd: used ? used.cost : 0,
     saved_usd: ok && call.cached ? call.listCost : 0, latency_ms: ok ? Math.round(call.latencyMs) : 0,

@@ -23,6 +23,7 @@ export interface RunRow {
 const COLUMNS = [
   'run_id', 'doc_id', 'prompt', 'model', 'kind', 'cached', 'input_tokens', 'output_tokens', 'cached_input_tokens',
   'cost_usd', 'saved_usd', 'latency_ms', 'attempts', 'chunks', 'status', 'error_code', 'doc_tokens_before', 'doc_tokens_after', 'created_at',
+  'prompt_hash',
 ] as const;
 
 /**
@@ -106,7 +107,7 @@ export class Ledger {
       input_tokens: r.input_tokens, output_tokens: r.output_tokens, cached_input_tokens: r.cached_input_tokens,
       cost_usd: r.cost_usd, saved_usd: r.saved_usd, latency_ms: r.latency_ms, attempts: r.attempts, chunks: r.chunks,
       status: r.status, error_code: r.error_code ?? null, doc_tokens_before: r.doc_tokens_before ?? null,
-      doc_tokens_after: r.doc_tokens_after ?? null, created_at: new Date().toISOString(),
+      doc_tokens_after: r.doc_tokens_after ?? null, created_at: new Date().toISOString(), prompt_hash: r.prompt_hash ?? null,
     };
     this.writer.push(COLUMNS.map((c) => row[c]));
   }
@@ -147,11 +148,16 @@ export class Ledger {
     }));
   }
 
-  /** Mean output tokens of past successful answers for (prompt, model): compare's offline estimate. */
+  /**
+   * Mean output tokens of past successful answers by (prompt hash, model), keyed
+   * `${promptHash}\0${model}`: compare's offline estimate. Keyed by the prompt's text, not its
+   * name: an edited prompt file (same name) must not be estimated from the old text's answers.
+   * Rows from before the hash was recorded (NULL) match nothing: their text is unknown.
+   */
   async outputHistory(): Promise<Map<string, { mean: number; samples: number }>> {
-    const rows = await this.db.all<{ prompt: string; model: string; mean: number; n: number }>(
-      "SELECT prompt, model, AVG(output_tokens) AS mean, COUNT(*) AS n FROM requests WHERE status = 'ok' AND kind = 'main' GROUP BY prompt, model");
-    return new Map(rows.map((r) => [`${r.prompt}\0${r.model}`, { mean: r.mean, samples: r.n }]));
+    const rows = await this.db.all<{ prompt_hash: string; model: string; mean: number; n: number }>(
+      "SELECT prompt_hash, model, AVG(output_tokens) AS mean, COUNT(*) AS n FROM requests WHERE prompt_hash IS NOT NULL AND status = 'ok' AND kind = 'main' GROUP BY prompt_hash, model");
+    return new Map(rows.map((r) => [`${r.prompt_hash}\0${r.model}`, { mean: r.mean, samples: r.n }]));
   }
 
   async close(): Promise<void> {

@@ -42,4 +42,13 @@ export const MIGRATIONS: readonly { name: string; sql: string }[] = [
       CREATE INDEX requests_prompt_model ON requests(prompt, model, status);
     `,
   },
+  {
+    // compare's output history matches a prompt's text, not only its name (prompt/hash.ts).
+    // Rows recorded before have NULL: their text is unknown, so they match no prompt.
+    name: '002_requests_prompt_hash',
+    sql: `
+      ALTER TABLE requests ADD COLUMN prompt_hash TEXT;
+      CREATE INDEX requests_prompt_hash_model ON requests(prompt_hash, model, status);
+    `,
+  },
 ];

@@ -22,13 +22,15 @@ import {
 } from './compare-variants.js';
 import type { Document } from '../documents/types.js';
 import type { Encoding } from '../models/types.js';
+import type { PromptTemplate } from '../prompt/index.js';
 import { chooseRoute, routesCountTokens } from '../route/index.js';
 import { countTokens } from '../tokens/index.js';
 import { maxOutputFor } from './variant.js';
 
 export type { Counter } from './compare-count.js';
 
-export type OutputHistory = (prompt: string, model: string) => { mean: number; samples: number } | null;
+/** Past answers' mean output tokens for this prompt (by its text: see prompt/hash.ts) and model, or null. */
+export type OutputHistory = (prompt: PromptTemplate, model: string) => { mean: number; samples: number } | null;
 
 export interface CompareOptions extends VariantInput {
   /** A fresh pass over the inputs per call: counting reads them once (dedupe adds a pre-pass). */
@@ -37,7 +39,7 @@ export interface CompareOptions extends VariantInput {
   baseline?: string;
   maxOutputTokens?: number;
   fillRatio: number;
-  /** Mean output tokens of past answers for (prompt, model), from the ledger. */
+  /** Mean output tokens of past answers for (prompt text, model), from the ledger. */
   outputHistory?: OutputHistory;
   gates?: GateOptions;
   counter?: Counter | CounterOptions;
@@ -159,7 +161,7 @@ export async function estimateVariants(opts: CompareOptions, specs: VariantSpec[
     for (const [model, m] of totals[i].byModel) {
       const mi = opts.registry.get(model).info;
       const maxOut = maxOutputFor(k.v.prompt, opts.maxOutputTokens, mi);
-      const history = opts.outputHistory?.(k.v.prompt.name, model) ?? opts.outputHistory?.(k.v.prompt.name, mi.name) ?? null;
+      const history = opts.outputHistory?.(k.v.prompt, model) ?? opts.outputHistory?.(k.v.prompt, mi.name) ?? null;
       const out = Math.round(m.docs * (history ? Math.min(history.mean, maxOut) : maxOut * opts.fillRatio));
       output += out;
       samples += history?.samples ?? 0;

@@ -13,6 +13,7 @@ import { TokenCounter, type CounterOptions } from '../tokens/index.js';
 import type { Encoding } from '../models/types.js';
 import { maxOutputFor, messagesFor } from './variant.js';
 import type { TextTransform } from './text.js';
+import type { OutputHistory } from './compare-estimate.js';
 
 export interface EstimateOptions {
   items: AsyncIterable<InputItem>;
@@ -23,8 +24,8 @@ export interface EstimateOptions {
   fillRatio: number;
   top: number;
   byFile: boolean;
-  /** Past mean output tokens for (prompt, model), from the ledger. */
-  outputHistory?: (prompt: string, model: string) => { mean: number; samples: number } | null;
+  /** Past mean output tokens for (prompt text, model), from the ledger (not consulted without a prompt). */
+  outputHistory?: OutputHistory;
   counter?: CounterOptions;
   /** Compression (offline strategies only). */
   transform?: TextTransform;
@@ -84,8 +85,10 @@ export async function estimate(opts: EstimateOptions): Promise<EstimateResult> {
     pushTop(result.largest, { id: p.id, tokens: docTokens }, opts.top);
   };
 
+  // Looked up once per model (the lookup hashes the prompt), not per document.
+  const histories = models.map((m) => (opts.prompt ? opts.outputHistory?.(opts.prompt, m.info.name) ?? null : null));
   const outputMean = (i: number): number => {
-    const h = opts.outputHistory?.(promptName ?? '', models[i].info.name);
+    const h = histories[i];
     return h ? h.mean : maxOut[i] * opts.fillRatio;
   };
 
@@ -115,7 +118,7 @@ export async function estimate(opts: EstimateOptions): Promise<EstimateResult> {
 
   result.models = models.map((m, i): EstimateModel => {
     const t = totals[i];
-    const history = opts.outputHistory?.(promptName ?? '', m.info.name) ?? null;
+    const history = histories[i];
     const outEst = Math.round(t.documents * outputMean(i));
     const low = costOf(m.info, { input_tokens: t.input, output_tokens: outEst });
     const high = costOf(m.info, { input_tokens: t.input, output_tokens: t.documents * maxOut[i] });

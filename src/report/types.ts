@@ -17,6 +17,8 @@ export interface UsageRecord {
   id: string;
   model: string;
   prompt: string;
+  /** promptHash of the template (its text): the ledger's output history matches on it, not on the name. */
+  prompt_hash?: string;
   /** 'aborted': the run stopped before the document finished; recorded only for what it was billed. */
   status: 'ok' | 'error' | 'aborted';
   cached: boolean;

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFakeOpenAI } from '../support/fake-openai.js';
 import { FIXTURES, TEST_KEY, makeDocs, runCli, tempDir, testEnv } from '../support/cli.js';
+import { writeOldLedger } from '../support/old-ledger.js';
 
 type Fake = Awaited<ReturnType<typeof startFakeOpenAI>>;
 let fake: Fake;
@@ -86,6 +87,76 @@ describe('compare offline', () => {
     expect(html.stdout).toContain('<svg');
     expect(html.stdout).toContain('verbose@gpt-4o-mini+whitespace+dedupe');
     expect(html.stdout).not.toMatch(/(src|href)="https?:/);
+  });
+});
+
+describe('compare offline: output estimate from the ledger', () => {
+  const detail = 'Summarize the document below in detail: every section, every decision, every number.\n\n{{document}}\n';
+  const oneLine = 'TL;DR in one line:\n\n{{document}}\n';
+
+  /** compare's variants, offline (nothing sent). */
+  async function compare(env: Record<string, string | undefined>, docs: string, ...prompts: string[]): Promise<any[]> {
+    const res = await runCli(['compare', docs, ...prompts.flatMap((p) => ['-p', p]), '--json'], { env });
+    expect(res.stderr).toBe('');
+    expect(res.code).toBe(0);
+    return JSON.parse(res.stdout).variants;
+  }
+
+  async function liveRun(env: Record<string, string | undefined>, docs: string, prompt: string): Promise<any> {
+    const run = await runCli(['run', docs, '-p', prompt, '-o', join(tempDir(), 'out.jsonl'), '-q'], { env });
+    expect(run.code).toBe(0);
+    return JSON.parse((await runCli(['report', 'last', '--json'], { env })).stdout);
+  }
+
+  it('uses past answers to the same text only: an edited prompt file (same name) is not estimated from the old text\'s answers', async () => {
+    const docs = makeDocs(4);
+    const env = testEnv(fake.baseURL);
+    const dir = tempDir('llmbatch-prompts-');
+    const summary = join(dir, 'summary.txt');
+    writeFileSync(summary, detail);
+    const report = await liveRun(env, docs, summary);
+    expect(fake.stats.requests).toBe(4);
+
+    // Unchanged: the mean of its 4 answers.
+    const [same] = await compare(env, docs, summary);
+    expect(same).toMatchObject({ output_source: 'ledger', output_samples: 4, output_tokens: report.tokens.output });
+
+    // A pull request edits the file (README "In CI"): same name, new text. Its old answers say
+    // nothing about the new one; the base branch's copy (another name, the text that ran) keeps them.
+    const base = join(dir, 'summary-base.txt');
+    writeFileSync(base, detail);
+    writeFileSync(summary, oneLine);
+    const [old, edited] = await compare(env, docs, base, summary);
+    expect(edited).toMatchObject({ name: 'summary@gpt-4o-mini', output_source: 'fill-ratio', output_samples: 0 });
+    expect(edited.output_tokens).not.toBe(report.tokens.output);
+    expect(old).toMatchObject({ name: 'summary-base@gpt-4o-mini', output_source: 'ledger', output_samples: 4, output_tokens: report.tokens.output });
+    expect(fake.stats.requests).toBe(4);
+  });
+
+  it('a ledger written before prompt hashes: report still reads it, its answers estimate nothing, new runs\' answers do', async () => {
+    const docs = makeDocs(4);
+    const prompt = join(tempDir('llmbatch-prompts-'), 'summary.txt');
+    writeFileSync(prompt, detail);
+    const before = testEnv(fake.baseURL);
+    const oldReport = await liveRun(before, docs, prompt);
+    // The same runs and rows in a file with the schema the code before migration 002 wrote.
+    const env = testEnv(fake.baseURL);
+    mkdirSync(join(env.XDG_CACHE_HOME!, 'llmbatch'), { recursive: true });
+    await writeOldLedger(join(env.XDG_CACHE_HOME!, 'llmbatch', 'ledger.sqlite'), join(before.XDG_CACHE_HOME!, 'llmbatch', 'ledger.sqlite'));
+
+    const [unknown] = await compare(env, docs, prompt);
+    expect(unknown).toMatchObject({ output_source: 'fill-ratio', output_samples: 0 });
+    const last = await runCli(['report', 'last', '--json'], { env });
+    expect(last.code).toBe(0);
+    expect(JSON.parse(last.stdout)).toEqual(oldReport);
+
+    const newReport = await liveRun(env, docs, prompt);
+    const [known] = await compare(env, docs, prompt);
+    expect(known).toMatchObject({ output_source: 'ledger', output_samples: 4, output_tokens: newReport.tokens.output });
+    const list = await runCli(['report', '--list', '--json'], { env });
+    expect(JSON.parse(list.stdout).map((r: any) => r.id)).toEqual([newReport.run_id, oldReport.run_id]);
+    const ab = await runCli(['report', oldReport.run_id, newReport.run_id, '--json'], { env });
+    expect(ab.code).toBe(0);
   });
 });
 

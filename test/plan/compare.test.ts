@@ -201,7 +201,7 @@ describe('compareOffline', () => {
   });
 
   it('estimates output from the ledger history when it has samples, else max tokens × fill ratio', async () => {
-    const history = (prompt: string, model: string) => (prompt === 'concise' && model === 'gpt-4o-mini' ? { mean: 40, samples: 7 } : null);
+    const history = (prompt: PromptTemplate, model: string) => (prompt.user === concise.user && model === 'gpt-4o-mini' ? { mean: 40, samples: 7 } : null);
     const r = await compareOffline(options({ outputHistory: history }));
     const [v, c] = r.variants;
     expect(v).toMatchObject({ output_source: 'fill-ratio', output_samples: 0, output_tokens: Math.round(3 * DEFAULT_MAX_OUTPUT * 0.35) });

@@ -6,7 +6,7 @@ import { ExitCode, LlmbatchError } from '../../errors.js';
 import { Ledger } from '../../ledger/index.js';
 import { ModelRegistry } from '../../models/index.js';
 import { compareLive, compareOffline, type CompareOptions, type OutputHistory } from '../../plan/compare.js';
-import { resolvePrompt } from '../../prompt/index.js';
+import { promptHash, resolvePrompt } from '../../prompt/index.js';
 import type { CompareResult } from '../../report/types.js';
 import { renderCompare, type CompareFormat } from '../render/compare.js';
 import { createProgress, type ProgressView } from '../render/progress.js';
@@ -44,10 +44,10 @@ export default async function compareCommand(cmd: Command, inputs: string[]): Pr
     const interrupt = interruptSignal(cli, { cache: settings.cache !== false });
     let progress: ProgressView | null = null;
     try {
-      const history = await ledger!.outputHistory();
+      const history = lookup(await ledger!.outputHistory());
       const provider = await makeProvider(settings, false);
       const out = await compareLive({
-        ...base, outputHistory: (p, m) => history.get(`${p}\0${m}`) ?? null,
+        ...base, outputHistory: history,
         run: {
           temperature: settings.temperature, concurrency: settings.concurrency, rpm: settings.rpm, tpm: settings.tpm, retries: settings.retries,
           timeoutMs: settings.timeoutMs, graceMs: settings.graceMs, budget: settings.budget, signal: interrupt.signal, secrets: cli.secrets,
@@ -82,11 +82,15 @@ async function historyIfAny(settings: Settings): Promise<OutputHistory | undefin
   checkStorePaths(settings, { cache: false, ledger: true });
   const ledger = await Ledger.open(settings.ledgerPath);
   try {
-    const history = await ledger.outputHistory();
-    return (p, m) => history.get(`${p}\0${m}`) ?? null;
+    return lookup(await ledger.outputHistory());
   } finally {
     await ledger.close();
   }
+}
+
+/** The ledger's history is keyed by the prompt's text (its hash), not its name: an edited prompt has none. */
+function lookup(history: Map<string, { mean: number; samples: number }>): OutputHistory {
+  return (p, m) => history.get(`${promptHash(p)}\0${m}`) ?? null;
 }
 
 function exitCode(cli: Cli, result: CompareResult, status: string): number {
