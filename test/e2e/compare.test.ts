@@ -88,6 +88,25 @@ describe('compare offline', () => {
     expect(html.stdout).toContain('verbose@gpt-4o-mini+whitespace+dedupe');
     expect(html.stdout).not.toMatch(/(src|href)="https?:/);
   });
+
+  it('table, md and html show the tokens before compression when a variant is compressed', async () => {
+    const args = ['compare', FIXTURES, '-p', prompts.concise, '--compress', 'whitespace,dedupe,markup', '--compress', 'none'];
+    const json = JSON.parse((await runCli([...args, '--json'], { env: testEnv() })).stdout);
+    const [compressed, plain] = json.variants;
+    expect(compressed.input_tokens_before_compression).toBeGreaterThan(compressed.input_tokens);
+    expect(plain.input_tokens_before_compression).toBe(plain.input_tokens);
+    const fmt = (n: number) => n.toLocaleString('en-US');
+    const row = new RegExp(`concise@gpt-4o-mini\\+whitespace\\+dedupe\\+markup.*${fmt(compressed.input_tokens)}.*${fmt(compressed.input_tokens_before_compression)}`, 'm');
+    for (const format of ['table', 'md', 'html']) {
+      const res = await runCli([...args, '--format', format], { env: testEnv() });
+      expect(res.code).toBe(0);
+      expect(res.stdout).toContain('before compression');
+      expect(res.stdout).toMatch(row);
+    }
+    // Nothing compressed: no such column.
+    const none = await runCli(['compare', FIXTURES, '-p', prompts.concise, '--format', 'md'], { env: testEnv() });
+    expect(none.stdout).not.toContain('before compression');
+  });
 });
 
 describe('compare offline: output estimate from the ledger', () => {

@@ -300,6 +300,20 @@ describe('run / summarize end to end', () => {
     expect(plan.cached).toBe(0);
   });
 
+  it('a fully cached --dry-run says on stdout, even with -q, that the cache answers every document', async () => {
+    const docs = makeDocs(5);
+    const env = testEnv(fake.baseURL);
+    expect((await runCli(['summarize', docs, '-q', '-o', join(tempDir(), 'out.jsonl')], { env })).code).toBe(0);
+    fake.reset();
+    const res = await runCli(['summarize', docs, '--dry-run', '-q'], { env });
+    expect(res.code).toBe(0);
+    expect(fake.stats.requests).toBe(0);
+    expect(res.stdout).toMatch(/^estimate: 5 documents/);
+    expect(res.stdout).toContain('cached (free): 5 of 5 documents');
+    expect(res.stdout).toMatch(/^gpt-4o-mini\s+0\s+0\s/m); // the model row counts what would be sent
+    expect(res.stderr).toBe('');
+  });
+
   it('--budget below the estimate refuses to start (exit 3, nothing sent)', async () => {
     const docs = makeDocs(20);
     const res = await runCli(['summarize', docs, '--budget', '0.000001'], { env: testEnv(fake.baseURL) });

@@ -39,12 +39,12 @@ export function offlineCompare(): CompareResult {
       }),
       variant({
         name: 'concise@gpt-4o', prompt: 'concise', model: 'gpt-4o', compress: 'none',
-        input_tokens: 900, output_tokens: 300, cost_usd: 0.00525, cost_low: 0.00225, cost_high: 0.01125, cost_per_1k_docs: 1.75,
+        input_tokens: 900, input_tokens_before_compression: 900, output_tokens: 300, cost_usd: 0.00525, cost_low: 0.00225, cost_high: 0.01125, cost_per_1k_docs: 1.75,
         delta_tokens_pct: -7.692, delta_cost_pct: 1490.909,
       }),
       variant({
         name: 'concise@my-llama', prompt: 'concise', model: 'my-llama', compress: 'none',
-        input_tokens: 900, cost_usd: null, cost_low: null, cost_high: null, cost_per_1k_docs: null, delta_tokens_pct: -7.692, delta_cost_pct: null,
+        input_tokens: 900, input_tokens_before_compression: 900, cost_usd: null, cost_low: null, cost_high: null, cost_per_1k_docs: null, delta_tokens_pct: -7.692, delta_cost_pct: null,
       }),
     ],
     gates: [

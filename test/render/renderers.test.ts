@@ -38,6 +38,13 @@ describe('renderCompare', () => {
     expect(row).toContain('?');
   });
 
+  it.each(['table', 'md', 'html'] as const)('%s shows the tokens before compression only when a variant is compressed', (format) => {
+    const out = renderCompare(offlineCompare(), format, plain);
+    expect(out).toContain('before compression');
+    expect(out).toMatch(/concise@gpt-4o-mini\+whitespace\+dedupe\D+3\D+820\D+900\D/);
+    expect(renderCompare(liveCompare(), format, plain)).not.toContain('before compression');
+  });
+
   it('quotes csv fields with commas and quotes', () => {
     const result = offlineCompare();
     result.variants[0].name = 'say "hi", twice@gpt-4o-mini';
@@ -65,6 +72,20 @@ describe('renderRunReport', () => {
 describe('renderEstimate', () => {
   it.each(['table', 'md', 'csv', 'json'] as const)('%s', (format) => {
     expect(renderEstimate(estimateResult(), format, plain)).toMatchSnapshot();
+  });
+
+  it.each(['table', 'md', 'csv'] as const)('%s of a dry run says how many documents the cache answers', (format) => {
+    const { by_file: _b, ...result } = estimateResult();
+    const cached = { ...result, documents: 6, models: result.models.map((m) => ({ ...m, documents: 0, input_tokens: 0 })) };
+    const out = renderEstimate(cached, format, { ...plain, cached: 6 });
+    if (format === 'csv') {
+      const [header, ...rows] = out.trim().split('\r\n');
+      expect(header.split(',').at(-1)).toBe('cached');
+      for (const row of rows) expect(row.split(',').at(-1)).toBe('6');
+    } else {
+      expect(out).toContain('cached (free): 6 of 6 documents');
+    }
+    expect(renderEstimate(cached, format, plain)).not.toMatch(/cached/); // estimate itself: no cache
   });
 
   it('per-model csv without --by-file', () => {

@@ -49,9 +49,10 @@ export default async function runCommand(cmd: Command, inputs: string[]): Promis
       if (settings.dryRun) {
         for (const s of plan.skipped) warn(cli, `skipped ${s.path}: ${s.reason}`);
         const fmt = (settings.format ?? 'table') as 'table' | 'json' | 'md' | 'csv';
-        writeStdout(cli, fmt === 'json' ? JSON.stringify(plan, null, 2) : renderEstimate(plan, fmt, { color: cli.colorOut.level > 0 }));
+        // The cached count is on stdout (-q or a captured stdout must not lose it), so stderr
+        // does not repeat it.
+        writeStdout(cli, fmt === 'json' ? JSON.stringify(plan, null, 2) : renderEstimate(plan, fmt, { color: cli.colorOut.level > 0, cached: plan.cached }));
         if (fmt !== 'json' && routes) writeStdout(cli, renderRouting(plan.routing, plan.documents));
-        if (fmt !== 'json' && !cli.quiet) cli.stderr.write(`dry run: nothing sent; ${plan.cached} of ${plan.documents} documents would come from the cache (free)\n`);
         return;
       }
       if (plan.upper_bound_usd === null) {

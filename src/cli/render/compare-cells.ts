@@ -26,14 +26,18 @@ export interface CompareTable {
 const deltaTone = (v: number | null): Tone => (v == null || Math.abs(v) < 0.05 ? undefined : v < 0 ? 'good' : 'bad');
 const isEstimate = (v: CompareVariant) => v.output_source !== 'measured';
 const hasRange = (v: CompareVariant) => v.cost_low !== v.cost_high;
+/** SPEC §5: every report shows the tokens before and after compression (as `estimate` does). */
+const isCompressed = (v: CompareVariant) => v.compress !== 'none';
 
 export function compareTable(result: CompareResult): CompareTable {
   const showRange = !result.live && result.variants.some(hasRange);
   const showFailed = result.variants.some((v) => v.failed > 0);
+  const showBefore = result.variants.some(isCompressed);
   const columns: CompareColumn[] = [
     { header: 'variant', align: 'left' },
     { header: 'docs', align: 'right' },
     { header: 'input tok', align: 'right' },
+    ...(showBefore ? [{ header: 'before compression', align: 'right' } as const] : []),
     { header: 'output tok', align: 'right' },
     { header: 'cost', align: 'right' },
     ...(showRange ? [{ header: 'cost range', align: 'right' } as const] : []),
@@ -56,6 +60,7 @@ export function compareTable(result: CompareResult): CompareTable {
       { text: base ? `${v.name} (baseline)` : v.name, tone: base ? 'baseline' : undefined },
       { text: formatInt(v.documents) },
       { text: formatTokens(v.input_tokens) },
+      ...(showBefore ? [{ text: formatTokens(v.input_tokens_before_compression) }] : []),
       { text: formatTokens(v.output_tokens, isEstimate(v)) },
       { text: formatUsd(v.cost_usd) },
       ...(showRange ? [{ text: formatUsdRange(v.cost_low, v.cost_high) }] : []),

@@ -9,14 +9,25 @@ export type EstimateFormat = 'table' | 'json' | 'md' | 'csv';
 
 const MAX_LISTED = 10;
 
-export function renderEstimate(result: EstimateResult, format: EstimateFormat, opts: RenderOptions): string {
+export interface EstimateRenderOptions extends RenderOptions {
+  /**
+   * `run --dry-run`: the documents the cache answers. They are free and left out of the model
+   * rows, so stdout must say how many there are (a fully cached run has rows of 0 documents).
+   */
+  cached?: number;
+}
+
+export function renderEstimate(result: EstimateResult, format: EstimateFormat, opts: EstimateRenderOptions): string {
   switch (format) {
     case 'json': return JSON.stringify(result, null, 2) + '\n';
-    case 'csv': return estimateCsv(result);
-    case 'md': return estimateMd(result);
-    case 'table': return estimateText(result, makeChalk(opts));
+    case 'csv': return estimateCsv(result, opts.cached);
+    case 'md': return estimateMd(result, opts.cached);
+    case 'table': return estimateText(result, makeChalk(opts), opts.cached);
   }
 }
+
+const cachedLine = (r: EstimateResult, cached: number) =>
+  `dry run, nothing sent; cached (free): ${formatInt(cached)} of ${formatInt(r.documents)} document${r.documents === 1 ? '' : 's'} (answered by the cache, not in the table)`;
 
 const showBefore = (r: EstimateResult) => r.models.some((m) => m.input_tokens_before_compression !== m.input_tokens);
 
@@ -69,10 +80,11 @@ function byFileTable(r: EstimateResult): { header: string[]; rows: string[][] } 
   };
 }
 
-function estimateText(r: EstimateResult, c: ChalkInstance): string {
+function estimateText(r: EstimateResult, c: ChalkInstance, cached?: number): string {
   const t = modelTable(r);
   const out = [
     c.bold(`estimate: ${formatInt(r.documents)} document${r.documents === 1 ? '' : 's'}, prompt ${r.prompt ?? '(none: documents alone)'}, compress ${r.compress}`),
+    ...(cached !== undefined ? [cachedLine(r, cached)] : []),
     '',
     textTable(t.header.map((h, i) => ({ header: h, align: t.right[i] ? 'right' : 'left' })), t.rows, { header: c.bold }),
     '',
@@ -98,11 +110,12 @@ function estimateText(r: EstimateResult, c: ChalkInstance): string {
   return out.join('\n') + '\n';
 }
 
-function estimateMd(r: EstimateResult): string {
+function estimateMd(r: EstimateResult, cached?: number): string {
   const t = modelTable(r);
   const out = [
     `### llmbatch estimate: ${formatInt(r.documents)} documents`,
     '',
+    ...(cached !== undefined ? [mdCell(cachedLine(r, cached)), ''] : []),
     mdTable(t.header, t.rows, t.right),
     '',
     ...notes(r).map((n) => `<sub>${mdCell(n)}</sub>\n`),
@@ -118,18 +131,23 @@ function estimateMd(r: EstimateResult): string {
   return out.join('\n');
 }
 
-/** Per-model rows; with `--by-file`, per-document rows instead (one cost column per model). */
-function estimateCsv(r: EstimateResult): string {
+/**
+ * Per-model rows; with `--by-file`, per-document rows instead (one cost column per model).
+ * A dry run (never by file) adds a `cached` column: the run's cached documents (the JSON's
+ * `cached`), on every row.
+ */
+function estimateCsv(r: EstimateResult, cached?: number): string {
   if (r.by_file && r.by_file.length > 0) {
     const models = r.models.map((m) => m.model);
     return toCsv(['id', 'tokens', ...models.map((m) => `cost_usd_${m}`)],
       r.by_file.map((f) => [f.id, f.tokens, ...models.map((m) => f.cost_usd[m] ?? null)]));
   }
+  const withCached = cached !== undefined;
   return toCsv(
     ['model', 'documents', 'input_tokens', 'input_tokens_before_compression', 'exact', 'output_tokens_estimate',
-      'cost_usd_low', 'cost_usd_high', 'over_context'],
+      'cost_usd_low', 'cost_usd_high', 'over_context', ...(withCached ? ['cached'] : [])],
     r.models.map((m) => [m.model, m.documents, m.input_tokens, m.input_tokens_before_compression, m.exact,
-      m.output_tokens_estimate, m.cost_usd.low, m.cost_usd.high, m.over_context]),
+      m.output_tokens_estimate, m.cost_usd.low, m.cost_usd.high, m.over_context, ...(withCached ? [cached] : [])]),
   );
 }
 
