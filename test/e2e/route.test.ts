@@ -67,6 +67,16 @@ describe('routing end to end', () => {
     const plan = JSON.parse(json.stdout);
     expect(plan.models.map((m: any) => m.model).sort()).toEqual(['gpt-4.1', 'gpt-4.1-nano']);
     expect(plan.routing).toHaveLength(7);
+    // CSV is one table: the routing table is not appended to it (estimate --route the same).
+    for (const args of [['summarize', corpus(), '--route', routes, '--dry-run'], ['estimate', corpus(), '--route', routes, '-p', 'summarize']]) {
+      const cwd = tempDir();
+      writeFileSync(join(cwd, 'llmbatch.config.yaml'), 'format: csv\n');
+      const csv = await runCli(args, { env: testEnv(fake.baseURL), cwd });
+      expect(csv.code, args[0]).toBe(0);
+      const rows = csv.stdout.trim().split('\n');
+      expect(rows[0], args[0]).toMatch(/^model,/);
+      expect(rows.every((r) => r.split(',').length === rows[0].split(',').length), csv.stdout).toBe(true);
+    }
   });
 
   it('falls back to the next model after persistent 500s', async () => {

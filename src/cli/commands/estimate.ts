@@ -35,7 +35,7 @@ export default async function estimateCommand(cmd: Command, inputs: string[]): P
     if (!prompt) throw new LlmbatchError('usage', 'estimate with routes needs a prompt (-p): routes may depend on it', 'e.g. llmbatch estimate docs/ -p summarize --route routes.yaml');
     const plan = await planRun({ items: items(), prompt, model: settings.models[0], temperature: settings.temperature, maxOutputTokens: settings.maxOutputTokens, fillRatio: settings.fillRatio, registry, cache: null, server: '', transform, routes: compileRoutes(settings.routes, settings.routeSource), compressLabel: compression.label });
     report(cli, plan, settings.format);
-    if ((settings.format ?? 'table') !== 'json') writeStdout(cli, renderRouting(plan.routing, plan.documents));
+    if (['table', 'md'].includes(settings.format ?? 'table')) writeStdout(cli, renderRouting(plan.routing, plan.documents)); // CSV stays one table
     return;
   }
   const result = await estimate({

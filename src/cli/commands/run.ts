@@ -52,7 +52,7 @@ export default async function runCommand(cmd: Command, inputs: string[]): Promis
         // The cached count is on stdout (-q or a captured stdout must not lose it), so stderr
         // does not repeat it.
         writeStdout(cli, fmt === 'json' ? JSON.stringify(plan, null, 2) : renderEstimate(plan, fmt, { color: cli.colorOut.level > 0, cached: plan.cached }));
-        if (fmt !== 'json' && routes) writeStdout(cli, renderRouting(plan.routing, plan.documents));
+        if ((fmt === 'table' || fmt === 'md') && routes) writeStdout(cli, renderRouting(plan.routing, plan.documents)); // CSV stays one table
         return;
       }
       if (plan.upper_bound_usd === null) {
