@@ -14,7 +14,7 @@ import { RETRYABLE } from '../providers/types.js';
 import { chooseRoute, routesCountTokens, shouldEscalate, type CompiledRule } from '../route/index.js';
 import { countTokens } from '../tokens/index.js';
 import { callModel, fits, inCache, type CallContext, type CallResult } from './call.js';
-import { mapReduce } from './map-reduce.js';
+import { mapReduce, mapReduceModel } from './map-reduce.js';
 import { buildRequest, condenseRequest, DocumentFailure, failureOf } from './build.js';
 import type { OutputRecord } from './outputs.js';
 import { Tally, type CallKind } from './tally.js';
@@ -96,8 +96,7 @@ export async function processDocument(doc: Document, ctx: DocumentContext): Prom
     let answeredAsMain = false; // the answer's call has no ledger row of its own (chunks, reduce, fallbacks do)
     let chunks = 1;
     if (fitting.length === 0) {
-      const widest = candidates.reduce((a, b) => (ctx.registry.get(b.model).info.context > ctx.registry.get(a.model).info.context ? b : a));
-      const mr = await mapReduce(doc, text, widest.model, ctx, call);
+      const mr = await mapReduce(doc, text, mapReduceModel(candidates.map((r) => r.model), ctx.registry), ctx, call);
       answer = mr.answer;
       chunks = mr.chunks;
     } else {

@@ -7,10 +7,10 @@
  */
 import { cacheKey, type CompletionCache } from '../cache/index.js';
 import type { InputItem } from '../documents/types.js';
-import { buildRequest, condenseRequest } from '../engine/build.js';
+import { buildRequest, condenseRequest, DocumentFailure } from '../engine/build.js';
+import { chunkDocument, mapReduceModel, reduceShape } from '../engine/map-reduce.js';
 import { costOf, type ModelRegistry } from '../models/index.js';
 import type { PromptTemplate } from '../prompt/index.js';
-import { renderMessages } from '../prompt/index.js';
 import type { EstimateModel, EstimateResult } from '../report/types.js';
 import { chooseRoute, type CompiledRule } from '../route/index.js';
 import { countChat, countTokens } from '../tokens/index.js';
@@ -42,6 +42,8 @@ export interface RoutedDocument {
   tokens: number;
   cached: boolean;
   chunks: number;
+  /** Map-reduce only: prompt tokens of the chunk requests (exact; the reduce step's are estimated). */
+  chunk_input_tokens?: number;
 }
 
 export interface RunPlan extends EstimateResult {
@@ -53,7 +55,7 @@ export interface RunPlan extends EstimateResult {
   routing: RoutedDocument[];
 }
 
-interface Acc { docs: number; input: number; maxOut: number; before: number; over: number; overIds: string[] }
+interface Acc { docs: number; input: number; maxOut: number; inputHigh: number; maxOutHigh: number; before: number; over: number; overIds: string[] }
 const MAX_ROUTING_ROWS = 1000;
 
 export async function planRun(opts: PlanOptions): Promise<RunPlan> {
@@ -63,6 +65,8 @@ export async function planRun(opts: PlanOptions): Promise<RunPlan> {
   };
   const byModel = new Map<string, Acc>();
   const defaultEnc = opts.registry.get(opts.model).info.encoding;
+  /** Documents map-reduce cannot cut (the prompt alone fills the window): they fail, sending nothing. */
+  const unfit: string[] = [];
   // Calls beside each document's answer that the upper bound must include: an escalation (as
   // if every document escalated) and the condense calls of llm compression.
   let extraUpper: number | null = 0;
@@ -88,6 +92,11 @@ export async function planRun(opts: PlanOptions): Promise<RunPlan> {
     let req = buildRequest(doc, text, opts, opts.registry.get(chosen).info, chosen);
     let tokens = countChat(req.messages, opts.registry.get(chosen).info.encoding);
     let chunks = 1;
+    let calls = 1;
+    let mapped = false;
+    let chunkInput: number | undefined;
+    // Worst case of this document's answer calls, for the upper bound: input tokens and calls.
+    let high: { input: number; calls: number } | null = null;
     const fitsIn = (m: string, t: number, max: number) => t + max <= opts.registry.get(m).info.context;
     if (!fitsIn(chosen, tokens, req.max_tokens)) {
       const alt = candidates.slice(1).find((m) => {
@@ -100,17 +109,37 @@ export async function planRun(opts: PlanOptions): Promise<RunPlan> {
         req = buildRequest(doc, text, opts, opts.registry.get(alt).info, alt);
         tokens = countChat(req.messages, opts.registry.get(alt).info.encoding);
       } else {
-        // Map-reduce: chunk prompts (document + the template once per chunk) and one reduce.
-        const info = opts.registry.get(chosen).info;
-        const overhead = countChat(renderMessages(opts.prompt, doc, ''), info.encoding);
-        const budget = Math.max(1, Math.floor((info.context - req.max_tokens - overhead) * 0.9));
-        chunks = Math.ceil(docTokens / budget);
-        tokens = docTokens + (chunks + 1) * overhead + chunks * Math.round(req.max_tokens * opts.fillRatio);
+        // Map-reduce, cut exactly as the engine cuts it: the chunk requests' tokens are exact;
+        // the reduce step's input is the chunks' answers, estimated at the fill ratio and, for
+        // the upper bound, at their max output tokens each.
+        const widest = mapReduceModel(candidates, opts.registry);
+        if (widest !== chosen) reason += `; too long for ${chosen}`;
+        chosen = widest;
+        let cut;
+        try {
+          cut = chunkDocument(doc, text, chosen, opts);
+        } catch (e) {
+          if (!(e instanceof DocumentFailure)) throw e;
+          unfit.push(doc.id);
+          if (plan.routing.length < MAX_ROUTING_ROWS) plan.routing.push({ id: doc.id, model: chosen, reason: `${reason}; fails: ${e.message}`, tokens: docTokens, cached: false, chunks: 0 });
+          continue;
+        }
+        mapped = true;
+        req = cut.request(''); // for its max_tokens: the chunk and reduce calls'
+        chunks = cut.chunks.length;
+        const mapInput = cut.chunks.reduce((n, c) => n + countChat(cut.request(c).messages, cut.info.encoding), 0);
+        const est = reduceShape(cut, chunks, Math.round(cut.maxOut * opts.fillRatio), false);
+        const worst = reduceShape(cut, chunks, cut.maxOut, true);
+        chunkInput = mapInput;
+        tokens = mapInput + est.input;
+        calls = chunks + est.calls;
+        high = { input: mapInput + worst.input, calls: chunks + worst.calls };
         reason += `; longer than every candidate's window: ${chunks} chunks + reduce`;
       }
     }
-    const hit = opts.cache && chunks === 1 ? await opts.cache.get(cacheKey(opts.server, req)) : undefined;
-    if (plan.routing.length < MAX_ROUTING_ROWS) plan.routing.push({ id: doc.id, model: chosen, reason, tokens: docTokens, cached: Boolean(hit), chunks });
+    high ??= { input: tokens, calls: 1 };
+    const hit = opts.cache && !mapped ? await opts.cache.get(cacheKey(opts.server, req)) : undefined;
+    if (plan.routing.length < MAX_ROUTING_ROWS) plan.routing.push({ id: doc.id, model: chosen, reason, tokens: docTokens, cached: Boolean(hit), chunks, chunk_input_tokens: chunkInput });
     if (hit) { plan.cached++; continue; }
     for (const m of opts.condenseModels ?? []) {
       const info = opts.registry.get(m).info;
@@ -123,13 +152,15 @@ export async function planRun(opts: PlanOptions): Promise<RunPlan> {
       const escalated = buildRequest(doc, text, opts, info, to);
       addUpper(to, countChat(escalated.messages, info.encoding), escalated.max_tokens);
     }
-    const acc = byModel.get(chosen) ?? { docs: 0, input: 0, maxOut: 0, before: 0, over: 0, overIds: [] };
+    const acc = byModel.get(chosen) ?? { docs: 0, input: 0, maxOut: 0, inputHigh: 0, maxOutHigh: 0, before: 0, over: 0, overIds: [] };
     byModel.set(chosen, acc);
     acc.docs++;
     acc.input += tokens;
-    acc.maxOut += req.max_tokens * (chunks > 1 ? chunks + 1 : 1);
+    acc.maxOut += req.max_tokens * calls;
+    acc.inputHigh += high.input;
+    acc.maxOutHigh += req.max_tokens * high.calls;
     acc.before += prepared?.tokensBefore !== undefined && prepared?.tokensBefore !== null ? tokens - docTokens + prepared.tokensBefore : tokens;
-    if (chunks > 1) { acc.over++; if (acc.overIds.length < 20) acc.overIds.push(doc.id); }
+    if (mapped) { acc.over++; if (acc.overIds.length < 20) acc.overIds.push(doc.id); }
     pushTop(plan.largest, { id: doc.id, tokens }, 5);
   }
 
@@ -139,7 +170,7 @@ export async function planRun(opts: PlanOptions): Promise<RunPlan> {
     if (!known) plan.warnings.push(`Model "${model}" is not in the registry: its cost is unknown (?).`);
     const outEst = Math.round(acc.maxOut * opts.fillRatio);
     const low = costOf(info, { input_tokens: acc.input, output_tokens: outEst });
-    const high = costOf(info, { input_tokens: acc.input, output_tokens: acc.maxOut });
+    const high = costOf(info, { input_tokens: acc.inputHigh, output_tokens: acc.maxOutHigh });
     upper = upper === null || high === null ? null : upper + high;
     const row: EstimateModel = {
       model, documents: acc.docs, input_tokens: acc.input, input_tokens_before_compression: acc.before,
@@ -151,6 +182,7 @@ export async function planRun(opts: PlanOptions): Promise<RunPlan> {
   if (plan.models.length === 0) {
     plan.models.push({ model: opts.model, documents: 0, input_tokens: 0, input_tokens_before_compression: 0, output_tokens_estimate: 0, cost_usd: { low: 0, high: 0 }, over_context: 0, over_context_ids: [], exact: true, price_known: true });
   }
+  if (unfit.length) plan.warnings.push(`${unfit.length} document(s) will fail, sending nothing: the prompt and max output tokens leave no room for chunks (${unfit.slice(0, 3).join(', ')}${unfit.length > 3 ? ', …' : ''}).`);
   plan.upper_bound_usd = upper === null || extraUpper === null ? null : upper + extraUpper;
   return plan;
 }

@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startFakeOpenAI, type RespondRequest } from '../support/fake-openai.js';
+import { TEST_KEY, parseJsonl, runCli, tempDir, testEnv } from '../support/cli.js';
+import { countChat, countTokens, decodeTokens, encodeTokens } from '../../src/tokens/index.js';
+
+// A 300-token window with up to 50 output tokens: a few hundred words already need chunks.
+const CONFIG = 'models:\n  tiny: { input: 1000, output: 1000, context: 300, max_output: 50, encoding: o200k_base }\n';
+const ENC = 'o200k_base' as const;
+const ANSWER = 'Partial answer: the quarterly figures improved across every region and team. '.repeat(20);
+
+let fake: Awaited<ReturnType<typeof startFakeOpenAI>>;
+beforeAll(async () => {
+  fake = await startFakeOpenAI({ apiKey: TEST_KEY, models: '*' });
+});
+afterAll(async () => fake.close());
+beforeEach(() => fake.reset());
+
+let answers = 0;
+/**
+ * Answers of exactly `max_tokens` tokens (the worst case the --budget bound must cover), billed
+ * in the tool's own tokenizer so the run's tokens and cost are comparable with the plan's.
+ */
+function worstCase({ messages, body }: RespondRequest) {
+  // Each answer differs: identical reduce requests would share one call and spend less.
+  const content = decodeTokens(encodeTokens(`Partial answer ${++answers}. ${ANSWER}`, ENC).slice(0, body.max_tokens ?? body.max_completion_tokens), ENC);
+  return { content, usage: { prompt_tokens: countChat(messages, ENC), completion_tokens: countTokens(content, ENC) } };
+}
+
+/** Documents of 1 to 60 sentences, one each, so every chunk boundary up to 8 chunks is crossed; and two odd ones. */
+function corpus(): { cwd: string; docs: string } {
+  const cwd = tempDir('llmbatch-chunks-');
+  writeFileSync(join(cwd, 'llmbatch.config.yaml'), CONFIG);
+  const docs = join(cwd, 'docs');
+  mkdirSync(docs);
+  for (let n = 1; n <= 60; n++) {
+    const sentences = Array.from({ length: n }, (_, i) => `In file ${n}, note ${i} says the Orion team shipped release ${i}.${n} on time.`);
+    // Paragraphs of one to three sentences: the splitter packs at paragraph, then sentence, boundaries.
+    const paras: string[] = [];
+    for (let i = 0; i < sentences.length; i += 1 + (i % 3)) paras.push(sentences.slice(i, i + 1 + (i % 3)).join(' '));
+    writeFileSync(join(docs, `d${String(n).padStart(2, '0')}.txt`), paras.join('\n\n') + '\n');
+  }
+  // Blank space the splitter drops (the old plan counted it), and one sentence longer than a chunk.
+  const spaced = Array.from({ length: 30 }, (_, i) => `In file 61, note ${i} says release ${i} shipped.`).join('\n\n   \n\n\t\n\n');
+  writeFileSync(join(docs, 'd61.txt'), spaced);
+  writeFileSync(join(docs, 'd62.txt'), Array.from({ length: 120 }, (_, i) => `in file 62, step ${i} passed`).join(' and '));
+  return { cwd, docs };
+}
+
+describe('the dry run plans map-reduce exactly as the run cuts it', () => {
+  it('same chunks and chunk input tokens per document, and the --budget bound covers the run', async () => {
+    fake.setOptions({ respond: worstCase });
+    const { cwd, docs } = corpus();
+    const env = testEnv(fake.baseURL);
+    const args = ['run', docs, '-p', 'summarize', '-m', 'tiny', '-c', '1', '--no-cache'];
+    const dry = await runCli([...args, '--dry-run', '--json'], { env, cwd });
+    expect(dry.code).toBe(0);
+    const plan = JSON.parse(dry.stdout);
+    expect(fake.stats.requests).toBe(0);
+
+    const report = join(tempDir(), 'r.json');
+    const res = await runCli([...args, '--report', report], { env, cwd });
+    expect(res.code).toBe(0);
+    const records = parseJsonl(res.stdout);
+    expect(records).toHaveLength(62);
+    expect(records.every((r) => r.error === null)).toBe(true);
+
+    // The prompt tokens of each document's chunk requests, as the server received them.
+    const sentTo = new Map<string, number>();
+    for (const e of fake.stats.log as any[]) {
+      const user = e.messages.at(-1).content as string;
+      if (user.includes('Partial answer')) continue; // a reduce call
+      const file = /in file (\d+),/i.exec(user)![1];
+      const id = `d${file.padStart(2, '0')}.txt`;
+      sentTo.set(id, (sentTo.get(id) ?? 0) + countChat(e.messages, ENC));
+    }
+    const planned = new Map<string, any>(plan.routing.map((r: any) => [r.id, r]));
+    const chunked = records.filter((r) => r.chunks > 1);
+    expect(chunked.length).toBeGreaterThan(30);
+    expect(Math.max(...chunked.map((r) => r.chunks))).toBeGreaterThanOrEqual(5); // partials need more than one reduce round
+    const spent = JSON.parse(readFileSync(report, 'utf8'));
+    // Soft: on a failure, each of the three is reported.
+    expect.soft(records.map((r) => `${r.id}: ${planned.get(r.id).chunks}`)).toEqual(records.map((r) => `${r.id}: ${r.chunks}`));
+    // Every answer was as long as allowed: the run spent the most it could, within the bound.
+    expect.soft(spent.cost_usd).toBeLessThanOrEqual(plan.upper_bound_usd + 1e-12);
+    expect.soft(chunked.map((r) => `${r.id}: ${planned.get(r.id).chunk_input_tokens}`)).toEqual(chunked.map((r) => `${r.id}: ${sentTo.get(r.id)}`));
+    // And a --budget just under the bound refuses to start, sending nothing.
+    fake.reset();
+    const refused = await runCli([...args, '--budget', String(plan.upper_bound_usd * 0.999)], { env, cwd });
+    expect(refused.code).toBe(3);
+    expect(fake.stats.requests).toBe(0);
+  });
+});
