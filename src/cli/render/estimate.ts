@@ -27,7 +27,7 @@ export function renderEstimate(result: EstimateResult, format: EstimateFormat, o
 }
 
 const cachedLine = (r: EstimateResult, cached: number) =>
-  `dry run, nothing sent; cached (free): ${formatInt(cached)} of ${formatInt(r.documents)} document${r.documents === 1 ? '' : 's'} (answered by the cache, not in the table)`;
+  `dry run, nothing sent; cached (free): ${formatInt(cached)} of ${formatInt(r.documents)} document${r.documents === 1 ? '' : 's'}${cached > 0 ? ' (answered by the cache, not in the table)' : ''}`;
 
 const showBefore = (r: EstimateResult) => r.models.some((m) => m.input_tokens_before_compression !== m.input_tokens);
 
