@@ -4,13 +4,16 @@
  *   - fenced blocks (``` or ~~~, any indentation, closed by the same character at least as long;
  *     an unclosed fence runs to the end, as in CommonMark);
  *   - indented blocks: 4+ columns after a blank line (Markdown and plain text only: in RST an
- *     indented block after a blank line is usually directive content or a block quote);
+ *     indented block after a blank line is usually directive content or a block quote). The
+ *     file name decides which when it says (`syntax`, see isRst): the content guess alone reads
+ *     a Markdown file with one `.. note::` line as RST;
  *   - RST literal blocks: the indented block after a line ending in `::`, and the content of code
  *     directives (`.. code-block::` and friends, see CODE_DIRECTIVES), options included;
  *   - doctest blocks (a paragraph starting with `>>>`), `<pre>` blocks, and YAML front matter.
  * When in doubt a block counts as code: keeping prose verbatim only costs tokens, while editing
  * code changes its meaning.
  */
+import type { Syntax } from './types.js';
 
 export interface Block {
   code: boolean;
@@ -81,6 +84,9 @@ export function looksLikeRst(lines: readonly string[]): boolean {
   return false;
 }
 
+/** RST as the file name says, else as the content suggests. */
+export const isRst = (lines: readonly string[], syntax?: Syntax): boolean => (syntax ? syntax === 'rst' : looksLikeRst(lines));
+
 /** Index just past the last non-blank line in [from, to). */
 function trimBlankTail(lines: readonly string[], from: number, to: number): number {
   let end = to;
@@ -104,7 +110,7 @@ function frontMatterEnd(lines: readonly string[]): number {
   return -1;
 }
 
-export function scanBlocks(lines: readonly string[], rst = looksLikeRst(lines)): Block[] {
+export function scanBlocks(lines: readonly string[], rst: boolean): Block[] {
   const blocks: Block[] = [];
   let proseStart = 0;
   const pushCode = (start: number, end: number): void => {

@@ -18,7 +18,8 @@
  * counts are exact. A paragraph is reported with its upper-bound count, so the threshold is met
  * by anything whose true share is within 1 point of it.
  */
-import { directiveName, isAdornment, isBlank, isHeadingAt, paragraphs, scanBlocks, toLines } from './blocks.js';
+import { directiveName, isAdornment, isBlank, isHeadingAt, isRst, paragraphs, scanBlocks, toLines } from './blocks.js';
+import type { Syntax } from './types.js';
 
 export const MIN_REPEAT_CHARS = 20;
 export const MIN_BOILERPLATE_CHARS = 40;
@@ -64,9 +65,9 @@ function isStructural(lines: readonly string[], start: number, end: number): boo
   return n === 3 && isAdornment(lines[start]) && isHeadingAt(lines, start + 1, end);
 }
 
-function prose(lines: readonly string[]): Para[] {
+function prose(lines: readonly string[], syntax: Syntax | undefined): Para[] {
   const out: Para[] = [];
-  for (const block of scanBlocks(lines)) {
+  for (const block of scanBlocks(lines, isRst(lines, syntax))) {
     if (block.code) continue;
     for (const [start, end] of paragraphs(lines, block.start, block.end)) {
       const key = normaliseParagraph(lines.slice(start, end).join('\n'));
@@ -83,12 +84,12 @@ export class BoilerplateIndex {
   private finalized = false;
 
   /** Count a document's paragraphs. Call once per document, before any `isBoilerplate`. */
-  add(text: string): void {
+  add(text: string, syntax?: Syntax): void {
     const lines = toLines(text);
     this.docs++;
     const bucket = Math.ceil(this.docs / BUCKET_DOCS);
     const seen = new Set<string>();
-    for (const p of prose(lines)) {
+    for (const p of prose(lines, syntax)) {
       if (p.keep || p.key.length < MIN_BOILERPLATE_CHARS) continue;
       const h = hash64(p.key);
       if (seen.has(h)) continue;
@@ -129,12 +130,12 @@ export function buildBoilerplateIndex(texts: Iterable<string>): BoilerplateIndex
   return index;
 }
 
-export function dedupe(text: string, boilerplate?: BoilerplateIndex): string {
+export function dedupe(text: string, boilerplate?: BoilerplateIndex, syntax?: Syntax): string {
   const lines = toLines(text);
   const drop = new Uint8Array(lines.length);
   const seen = new Set<string>();
   let dropped = false;
-  for (const p of prose(lines)) {
+  for (const p of prose(lines, syntax)) {
     if (p.keep) continue;
     const repeated = p.key.length >= MIN_REPEAT_CHARS && seen.has(p.key);
     seen.add(p.key);

@@ -117,13 +117,13 @@ function truncate(text: string, budget: number, countTokens: (t: string) => numb
   return best;
 }
 
-export function extractive(text: string, ratio: number = DEFAULT_RATIO, ctx: Pick<CompressContext, 'countTokens'>): string {
+export function extractive(text: string, ratio: number = DEFAULT_RATIO, ctx: Pick<CompressContext, 'countTokens' | 'syntax'>): string {
   const { countTokens } = ctx;
   const total = countTokens(text);
   const budget = Math.floor(ratio > 1 ? ratio : ratio * total);
   if (total <= budget) return text;
   if (budget < 1) return '';
-  const units = atoms(text);
+  const units = atoms(text, ctx.syntax);
   const { scored, weights } = score(units, countTokens);
   const covered = new Uint8Array(weights.length);
   const keep = new Uint8Array(units.length);

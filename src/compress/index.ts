@@ -11,7 +11,7 @@ import { markup } from './markup.js';
 import type { CompressContext, StrategyName, StrategySpec } from './types.js';
 import { whitespace } from './whitespace.js';
 
-export type { CompressContext, StrategyName, StrategySpec } from './types.js';
+export type { CompressContext, StrategyName, StrategySpec, Syntax } from './types.js';
 export { whitespace } from './whitespace.js';
 export {
   BoilerplateIndex, buildBoilerplateIndex, dedupe, BOILERPLATE_SHARE, MIN_BOILERPLATE_CHARS,
@@ -72,11 +72,11 @@ export function formatCompress(specs: readonly StrategySpec[]): string {
 function applySync(text: string, spec: StrategySpec, ctx: CompressContext): string {
   switch (spec.name) {
     case 'whitespace':
-      return whitespace(text);
+      return whitespace(text, ctx.syntax);
     case 'dedupe':
-      return dedupe(text, ctx.boilerplate);
+      return dedupe(text, ctx.boilerplate, ctx.syntax);
     case 'markup':
-      return markup(text);
+      return markup(text, ctx.syntax);
     case 'extractive':
       return extractive(text, spec.arg === undefined ? DEFAULT_RATIO : Number(spec.arg), ctx);
     case 'llm':

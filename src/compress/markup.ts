@@ -8,9 +8,10 @@
  * Removed constructs leave markers; a line left holding nothing but markers is dropped, and so is
  * one of two blank lines that a dropped line would otherwise leave adjacent.
  */
-import { isBlank, scanBlocks, toLines } from './blocks.js';
+import { isBlank, isRst, scanBlocks, toLines } from './blocks.js';
 import { decodeEntities } from './entities.js';
 import { DROPPED, markupLines } from './markup-lines.js';
+import type { Syntax } from './types.js';
 
 const GONE = '\uE002';
 const BREAK = '\uE003';
@@ -145,10 +146,10 @@ function tidyLines(lines: readonly string[]): string[] {
   return out;
 }
 
-export function markup(text: string): string {
+export function markup(text: string, syntax?: Syntax): string {
   const lines = toLines(text);
   const out: string[] = [];
-  for (const block of scanBlocks(lines)) {
+  for (const block of scanBlocks(lines, isRst(lines, syntax))) {
     const part = lines.slice(block.start, block.end);
     if (block.code || part.some((l) => PRIVATE.test(l))) {
       out.push(...part);

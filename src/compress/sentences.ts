@@ -5,7 +5,8 @@
  * table row or directive always starts a new unit. Each unit records the break before it
  * (0 space, 1 line, 2 blank line) so the kept ones can be put back together.
  */
-import { isAdornment, paragraphs, scanBlocks, toLines } from './blocks.js';
+import { isAdornment, isRst, paragraphs, scanBlocks, toLines } from './blocks.js';
+import type { Syntax } from './types.js';
 
 export type Break = 0 | 1 | 2;
 export interface Atom {
@@ -103,12 +104,12 @@ function items(lines: readonly string[], start: number, end: number): Item[] {
 /** Code blocks up to this many lines are kept or dropped whole; longer ones line by line. */
 export const MAX_WHOLE_CODE_LINES = 20;
 
-export function atoms(text: string): Atom[] {
+export function atoms(text: string, syntax?: Syntax): Atom[] {
   const lines = toLines(text);
   const out: Atom[] = [];
   let lastLine = -1; // index just past the previous unit's last line
   const breakTo = (line: number): Break => (out.length === 0 ? 0 : line > lastLine ? 2 : 1);
-  for (const block of scanBlocks(lines)) {
+  for (const block of scanBlocks(lines, isRst(lines, syntax))) {
     if (block.code) {
       if (block.end - block.start <= MAX_WHOLE_CODE_LINES) {
         out.push({ text: lines.slice(block.start, block.end).join('\n'), breakBefore: breakTo(block.start), kind: 'code' });

@@ -8,6 +8,9 @@ export interface StrategySpec {
   arg?: string;
 }
 
+/** A document's markup, when its file name declares it (`.md`, `.rst`); see blocks.ts. */
+export type Syntax = 'markdown' | 'rst';
+
 export interface CompressContext {
   /** Exact token counter for the target model (injected by the caller). */
   countTokens: (text: string) => number;
@@ -15,4 +18,6 @@ export interface CompressContext {
   boilerplate?: BoilerplateIndex;
   /** For llm: a cached model call, injected by the engine. */
   condense?: (text: string, model?: string) => Promise<string>;
+  /** The document's markup; undefined: guessed from its content. */
+  syntax?: Syntax;
 }

@@ -10,7 +10,8 @@
  * not one, because they separate columns.
  * ZWJ and ZWNJ (U+200D, U+200C) are kept: emoji sequences and several scripts need them.
  */
-import { isBlank, looksLikeRst, scanBlocks, toLines } from './blocks.js';
+import { isBlank, isRst, scanBlocks, toLines } from './blocks.js';
+import type { Syntax } from './types.js';
 
 const TABLE_BORDER = /^\s*=+(?:[ \t]+=+)+\s*$/;
 const INVISIBLE = /[\u200B\u2060\uFEFF\u00AD]/g;
@@ -43,10 +44,10 @@ function cleanProseLine(line: string, keepIndent: boolean, table: boolean): stri
   return body;
 }
 
-export function whitespace(text: string): string {
+export function whitespace(text: string, syntax?: Syntax): string {
   const lines = toLines(text);
   const out: string[] = [];
-  const rst = looksLikeRst(lines);
+  const rst = isRst(lines, syntax);
   for (const block of scanBlocks(lines, rst)) {
     if (block.code) {
       for (let i = block.start; i < block.end; i++) out.push(lines[i]);

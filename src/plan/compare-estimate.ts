@@ -129,7 +129,7 @@ export async function estimateVariants(opts: CompareOptions, specs: VariantSpec[
       const pending: Pending = { inputs: [], befores: [], models: [] };
       for (const k of plan) {
         let text = compressed.get(k.textKey);
-        if (text === undefined) compressed.set(k.textKey, (text = compressOffline(doc.text, k.v.compress, k.enc)));
+        if (text === undefined) compressed.set(k.textKey, (text = compressOffline(doc, k.v.compress, k.enc)));
         // A routed variant: this document's model is the one its rule picks (as run would send it).
         const model = k.v.routes ? routeOf(k.v, doc, text, k.enc) : k.v.model;
         const enc = k.v.routes ? opts.registry.get(model).info.encoding : k.enc;

@@ -8,13 +8,13 @@
  * inputs (read only; nothing is tokenized) shared by every variant using that setting.
  */
 import { BoilerplateIndex, compressSync, formatCompress, parseCompress, type StrategySpec } from '../compress/index.js';
-import type { InputItem } from '../documents/types.js';
+import type { Document, InputItem } from '../documents/types.js';
 import { LlmbatchError } from '../errors.js';
 import type { Encoding } from '../models/types.js';
 import type { PromptTemplate } from '../prompt/index.js';
 import { variantName } from '../report/compare.js';
 import { countTokens } from '../tokens/index.js';
-import { buildBoilerplates, makeTransform as makeRunTransform } from './compression.js';
+import { buildBoilerplates, makeTransform as makeRunTransform, syntaxOf } from './compression.js';
 import type { TextTransform } from './text.js';
 import type { CompiledRule } from '../route/index.js';
 
@@ -110,10 +110,10 @@ export async function prepareBoilerplate(settings: CompressionSetting[], items: 
  * The text an offline count sees. `llm` steps call a model, so offline they are left out and
  * the text they would have condensed is counted as it is (`offlineNote` says so).
  */
-export function compressOffline(text: string, setting: CompressionSetting, encoding: Encoding): string {
-  if (setting.specs.length === 0) return text;
+export function compressOffline(doc: Document, setting: CompressionSetting, encoding: Encoding): string {
+  if (setting.specs.length === 0) return doc.text;
   const specs = setting.specs.filter((s) => s.name !== 'llm');
-  return compressSync(text, specs, { countTokens: (t) => countTokens(t, encoding), boilerplate: setting.boilerplate });
+  return compressSync(doc.text, specs, { countTokens: (t) => countTokens(t, encoding), boilerplate: setting.boilerplate, syntax: syntaxOf(doc.path) });
 }
 
 export function offlineNote(variants: readonly VariantSpec[]): string | null {

@@ -3,9 +3,11 @@
  * (document → text to send, with tokens before/after), plus the batch pre-pass that
  * cross-document `dedupe` needs (boilerplate is only boilerplate relative to the batch).
  */
+import { extname } from 'node:path';
 import {
-  BoilerplateIndex, boilerplateInput, DEFAULT_CONDENSE_MODEL, compress, formatCompress, needsBoilerplate, parseCompress, type StrategySpec,
+  BoilerplateIndex, boilerplateInput, DEFAULT_CONDENSE_MODEL, compress, formatCompress, needsBoilerplate, parseCompress, type StrategySpec, type Syntax,
 } from '../compress/index.js';
+import { logicalName } from '../documents/read.js';
 import type { InputItem } from '../documents/types.js';
 import type { Encoding } from '../models/types.js';
 import { countTokens } from '../tokens/index.js';
@@ -22,6 +24,14 @@ export interface CompressionPlan {
 export const condenseModelsOf = (specs: readonly StrategySpec[]): string[] =>
   specs.filter((s) => s.name === 'llm').map((s) => s.arg ?? DEFAULT_CONDENSE_MODEL);
 
+const SYNTAX: Record<string, Syntax> = { '.md': 'markdown', '.markdown': 'markdown', '.mdx': 'markdown', '.rst': 'rst', '.rest': 'rst' };
+
+/**
+ * The markup a document's file name declares (`notes.md.gz` is Markdown); undefined for other
+ * names, records and stdin, whose syntax compression guesses from the content.
+ */
+export const syntaxOf = (path: string): Syntax | undefined => SYNTAX[extname(logicalName(path)).toLowerCase()];
+
 export function compressionPlan(list: string): CompressionPlan {
   const specs = parseCompress(list);
   return { specs, label: formatCompress(specs), condenseModels: condenseModelsOf(specs) };
@@ -34,10 +44,12 @@ export function compressionPlan(list: string): CompressionPlan {
 export async function buildBoilerplates(lists: readonly StrategySpec[][], items: AsyncIterable<InputItem>, encoding: Encoding): Promise<(BoilerplateIndex | undefined)[]> {
   const indexes = lists.map((specs) => (needsBoilerplate(specs) ? new BoilerplateIndex() : undefined));
   if (indexes.every((i) => i === undefined)) return indexes;
-  const ctx = { countTokens: (t: string) => countTokens(t, encoding) };
+  const count = (t: string) => countTokens(t, encoding);
   for await (const item of items) {
     if (item.kind !== 'document') continue;
-    lists.forEach((specs, i) => indexes[i]?.add(boilerplateInput(item.document.text, specs, ctx) ?? item.document.text));
+    const { text, path } = item.document;
+    const ctx = { countTokens: count, syntax: syntaxOf(path) };
+    lists.forEach((specs, i) => indexes[i]?.add(boilerplateInput(text, specs, ctx) ?? text, ctx.syntax));
   }
   for (const index of indexes) index?.finalize();
   return indexes;
@@ -59,7 +71,7 @@ export function makeTransform(opts: TransformOptions): TextTransform | undefined
   if (opts.specs.length === 0) return undefined;
   const count = (t: string) => countTokens(t, opts.encoding);
   return async (doc, helpers) => {
-    const text = await compress(doc.text, opts.specs, { countTokens: count, boilerplate: opts.boilerplate, condense: helpers?.condense });
+    const text = await compress(doc.text, opts.specs, { countTokens: count, boilerplate: opts.boilerplate, condense: helpers?.condense, syntax: syntaxOf(doc.path) });
     return { text, tokensBefore: count(doc.text), tokensAfter: count(text) };
   };
 }

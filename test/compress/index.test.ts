@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
-  boilerplateInput, buildBoilerplateIndex, compress, compressSync, formatCompress, needsBoilerplate, parseCompress,
-  type StrategySpec, whitespace,
+  BoilerplateIndex, boilerplateInput, buildBoilerplateIndex, compress, compressSync, formatCompress, needsBoilerplate, parseCompress,
+  type StrategySpec, type Syntax, whitespace,
 } from '../../src/compress/index.js';
+import { atoms } from '../../src/compress/sentences.js';
 import { LlmbatchError } from '../../src/errors.js';
 
 const words = (t: string): number => t.split(/\s+/).filter(Boolean).length;
@@ -106,5 +107,35 @@ describe('compress', () => {
     const specs = parseCompress('dedupe');
     const boilerplate = buildBoilerplateIndex(docs.map((d) => boilerplateInput(d, specs, { countTokens: words })!));
     expect(compressSync(docs[2], specs, { countTokens: words, boilerplate })).toBe('Page 2 body.');
+  });
+});
+
+describe('ctx.syntax: a file name decides Markdown or RST, else the content does', () => {
+  // One RST-looking line makes the content guess read this Markdown file as RST, where an
+  // indented block after a blank line is prose.
+  const CODE = '    indented <b>code</b>   block [z](w), the same in every file';
+  const DOC = `Intro text here.\n\n${CODE}\n\n.. note::\n\n   hello\n`;
+  const AS_PROSE = { markup: '    indented code block z, the same in every file', whitespace: '    indented <b>code</b> block [z](w), the same in every file' };
+
+  it.each<[Syntax | undefined, 'markup' | 'whitespace', string]>([
+    ['markdown', 'markup', CODE],
+    ['markdown', 'whitespace', CODE],
+    ['rst', 'markup', AS_PROSE.markup],
+    ['rst', 'whitespace', AS_PROSE.whitespace],
+    [undefined, 'markup', AS_PROSE.markup],
+    [undefined, 'whitespace', AS_PROSE.whitespace],
+  ])('%s, %s', (syntax, list, line) => {
+    expect(compressSync(DOC, parseCompress(list), { countTokens: words, syntax }).split('\n')).toContain(line);
+  });
+
+  it('extractive keeps a Markdown file\'s indented block as one code unit', () => {
+    expect(atoms(DOC, 'markdown').filter((a) => a.kind === 'code').map((a) => a.text)).toEqual([CODE]);
+    expect(atoms(DOC).filter((a) => a.kind === 'code')).toEqual([]);
+  });
+
+  it.each<[Syntax | undefined, boolean]>([['markdown', false], [undefined, true]])('the boilerplate pre-pass, %s: code is boilerplate %s', (syntax, expected) => {
+    const index = new BoilerplateIndex();
+    for (let i = 0; i < 3; i++) index.add(DOC, syntax);
+    expect(index.isBoilerplate(CODE)).toBe(expected);
   });
 });

@@ -224,6 +224,23 @@ describe('routing end to end', () => {
     expect(sent).not.toMatch(/<\/?(div|span|p)\b/);
   });
 
+  it('a .md file with an RST-looking line keeps its indented code block under dedupe and markup, as the dry run counts it', async () => {
+    const dir = tempDir();
+    // Shared by every file, so the content guess (RST: prose) would also make it boilerplate.
+    const code = '    indented <b>code</b>   block [z](w), the same in every file';
+    for (let i = 0; i < 3; i++) writeFileSync(join(dir, `t${i}.md`), `Intro text ${i} here.\n\n${code}\n\n.. note::\n\n   hello ${i}\n`);
+    const env = testEnv(fake.baseURL);
+    const args = ['summarize', dir, '--compress', 'dedupe,markup', '--no-cache'];
+    const report = join(tempDir(), 'r.json');
+    const res = await runCli([...args, '--report', report], { env });
+    expect(res.code).toBe(0);
+    const sent = fake.stats.log.map((e: any) => (e.messages.at(-1).content as string).split('\n'));
+    expect(sent).toHaveLength(3);
+    for (const lines of sent) expect(lines).toContain(code);
+    const dry = JSON.parse((await runCli([...args, '--dry-run', '--json'], { env })).stdout);
+    expect(sum(dry.routing.map((r: any) => r.tokens))).toBe(JSON.parse(readFileSync(report, 'utf8')).tokens.after_compression);
+  });
+
   it('llm compression condenses through a cheap model first, and its cost is counted', async () => {
     const res = await runCli(['summarize', corpus(), '--compress', 'llm:gpt-4.1-nano', '--no-cache', '-m', 'gpt-4o'], { env: testEnv(fake.baseURL) });
     expect(res.code).toBe(0);
