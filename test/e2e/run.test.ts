@@ -3,7 +3,7 @@ import { existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync, sy
 import { dirname, join, relative } from 'node:path';
 import { createServer, type AddressInfo } from 'node:net';
 import { createServer as createHttpServer } from 'node:http';
-import { defaultRespond, startFakeOpenAI } from '../support/fake-openai.js';
+import { DEFAULT_MODELS, defaultRespond, startFakeOpenAI } from '../support/fake-openai.js';
 import { FIXTURES, TEST_KEY, makeDocs, parseJsonl, runCli, tempDir, testEnv } from '../support/cli.js';
 
 type Fake = Awaited<ReturnType<typeof startFakeOpenAI>>;
@@ -360,6 +360,20 @@ describe('run / summarize end to end', () => {
     expect(res.stderr).toContain('--base-url http://bob:[REDACTED]@127.0.0.1'); // the command line, as echoed in the summary
     for (const f of [...allFiles(dir), ...allFiles(env.HOME!)]) expect(readFileSync(f).includes('hunter2-not-for-files'), f).toBe(false);
     expect(res.stdout + res.stderr).not.toContain('hunter2-not-for-files');
+  });
+
+  it('a key pasted where a model name goes is redacted from warnings and the run summary on stderr', async () => {
+    const pasted = 'sk-proj-ABCDEFGHIJKLMNOPQRSTUV123456';
+    fake.setOptions({ models: ['*'] });
+    try {
+      const res = await runCli(['summarize', makeDocs(2), '-m', pasted, '-o', join(tempDir(), 'out.jsonl')], { env: testEnv(fake.baseURL) });
+      expect(res.code).toBe(0);
+      expect(res.stderr).toMatch(/warning: Model "sk-\[REDACTED\]" is not in the registry/);
+      expect(res.stderr).toMatch(/sk-\[REDACTED\]/); // the summary's per-model line
+      expect(res.stderr).not.toContain(pasted);
+    } finally {
+      fake.setOptions({ models: DEFAULT_MODELS });
+    }
   });
 
   it('a corrupt cache file gives a clear error naming the file (exit 2), no stack trace', async () => {

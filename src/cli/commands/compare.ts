@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { readInputs } from '../../documents/index.js';
 import type { Settings } from '../../config/index.js';
-import { ExitCode, LlmbatchError } from '../../errors.js';
+import { ExitCode, LlmbatchError, redact } from '../../errors.js';
 import { Ledger } from '../../ledger/index.js';
 import { ModelRegistry } from '../../models/index.js';
 import { compareLive, compareOffline, type CompareOptions, type OutputHistory } from '../../plan/compare.js';
@@ -57,7 +57,7 @@ export default async function compareCommand(cmd: Command, inputs: string[]): Pr
         provider, cache, ledger,
         onVariant: (v) => {
           progress?.stop();
-          if (!cli.quiet) cli.stderr.write(`variant ${v.index + 1}/${v.total}: ${v.name}\n`);
+          if (!cli.quiet) cli.stderr.write(redact(`variant ${v.index + 1}/${v.total}: ${v.name}\n`, cli.secrets));
           progress = createProgress(cli.stderr, { quiet: cli.quiet, tty: Boolean(cli.stderr.isTTY) });
         },
         onEvent: (e) => { if (e.type === 'progress') progress?.update(e.progress); },
@@ -95,7 +95,7 @@ function lookup(history: Map<string, { mean: number; samples: number }>): Output
 
 function exitCode(cli: Cli, result: CompareResult, status: string): number {
   const failed = result.gates.filter((g) => !g.passed);
-  for (const g of failed) cli.stderr.write(`${cli.colorErr.red('gate failed:')} ${g.name}: ${g.reason}\n`);
+  for (const g of failed) cli.stderr.write(`${cli.colorErr.red('gate failed:')} ${redact(`${g.name}: ${g.reason}`, cli.secrets)}\n`);
   if (status === 'interrupted') return ExitCode.interrupted;
   if (failed.length > 0 || status === 'budget') return ExitCode.gate;
   return result.variants.some((v) => v.failed > 0) ? ExitCode.someFailed : ExitCode.ok;

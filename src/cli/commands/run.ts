@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { readInputs } from '../../documents/index.js';
-import { LlmbatchError, ExitCode } from '../../errors.js';
+import { LlmbatchError, ExitCode, redact } from '../../errors.js';
 import { ModelRegistry } from '../../models/index.js';
 import { resolvePrompt } from '../../prompt/index.js';
 import { openStores, makeProvider, requireKey } from './services.js';
@@ -101,11 +101,11 @@ export default async function runCommand(cmd: Command, inputs: string[]): Promis
     // A run aborted at once (a wrong key: nothing answered) does not replace a previous --out
     // file with an empty one.
     await sink.close(!fatal || report.documents.done + report.documents.failed > 0);
-    if (!cli.quiet && !fatal) cli.stderr.write(renderRunReport(report, 'text', { color: cli.colorErr.level > 0 }));
+    if (!cli.quiet && !fatal) cli.stderr.write(redact(renderRunReport(report, 'text', { color: cli.colorErr.level > 0 }), cli.secrets));
     else if (cli.quiet && !fatal && report.documents.failed > 0) {
       // --quiet keeps errors: a run that exits 1 says why in one line (the records hold the rest).
       const first = report.failures[0];
-      cli.stderr.write(`${report.documents.failed} of ${report.documents.total} documents failed${first ? ` (first: ${first.error.includes(first.id) ? '' : `${first.id}: `}${first.error})` : ''}; their error records are in the output\n`);
+      cli.stderr.write(redact(`${report.documents.failed} of ${report.documents.total} documents failed${first ? ` (first: ${first.error.includes(first.id) ? '' : `${first.id}: `}${first.error})` : ''}; their error records are in the output\n`, cli.secrets));
     }
     if (settings.report) await saveReport(settings.report, report);
     if (fatal) throw fatal;

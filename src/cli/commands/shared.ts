@@ -91,7 +91,8 @@ export function promptOptions(settings: Settings): ResolvePromptOptions {
 
 /** Warnings go to stderr unless --quiet. */
 export function warn(cli: Cli, message: string): void {
-  if (!cli.quiet) cli.stderr.write(`${cli.colorErr.yellow('warning:')} ${message}\n`);
+  // Warnings echo what the user typed (a model name, a path): a key pasted in the wrong place is redacted.
+  if (!cli.quiet) cli.stderr.write(`${cli.colorErr.yellow('warning:')} ${redact(message, cli.secrets)}\n`);
 }
 
 export function writeStdout(cli: Cli, text: string): void {
