@@ -144,7 +144,8 @@ function measure(est: CompareVariant, report: RunReport, sink: CaptureSink, isBa
   const done = report.documents.done;
   const input = report.tokens.input;
   const output = report.tokens.output;
-  const cost = sumNullable([report.cost_usd, report.saved_usd]);
+  // Nothing answered: what the variant costs is unknown (not $0, and not 100% cheaper).
+  const cost = done === 0 ? null : sumNullable([report.cost_usd, report.saved_usd]);
   // The estimate covered every document; compare it over the documents that were answered.
   const share = est.documents > 0 ? done / est.documents : 0;
   const scaled = (n: number | null) => (n === null ? null : n * share);

@@ -46,7 +46,16 @@ const usd = formatUsd;
 const pct = (v: number) => formatPct(v);
 const limitPct = (v: number) => `${v >= 0 ? '+' : ''}${Number(v.toFixed(2))}%`;
 
+/**
+ * A live variant with failed documents is priced on the answered ones only: no gate can say
+ * what it costs (it would look cheaper by what failed).
+ */
+const partial = (v: CompareVariant): string | null =>
+  v.failed > 0 ? `${v.name}: ${v.failed} of ${v.documents} documents failed, so its measured cost covers only the answered ones` : null;
+
 function maxCostGate(v: CompareVariant, live: boolean, limit: number): Gate {
+  const incomplete = live ? partial(v) : null;
+  if (incomplete) return { name: 'max-cost', passed: false, reason: incomplete };
   const cost = live ? v.cost_usd : v.cost_high ?? v.cost_usd;
   const what = live ? 'cost' : 'estimated cost (high end)';
   if (cost == null) {
@@ -63,6 +72,8 @@ function maxCostGate(v: CompareVariant, live: boolean, limit: number): Gate {
 function maxIncreaseGate(v: CompareVariant, base: CompareVariant, limit: number): Gate {
   const vs = `vs baseline ${base.name} (limit ${limitPct(limit)})`;
   const fail = (reason: string): Gate => ({ name: 'max-increase', passed: false, reason });
+  const incomplete = partial(v) ?? partial(base);
+  if (incomplete) return fail(`${incomplete} ${vs}`);
   if (v.cost_usd == null) return fail(`${v.name}: cost unknown (no price for ${v.model}) ${vs}`);
   if (base.cost_usd == null) return fail(`${v.name}: cost unknown for baseline ${base.name} (no price for ${base.model})`);
   const delta = v.delta_cost_pct ?? pctDelta(v.cost_usd, base.cost_usd);

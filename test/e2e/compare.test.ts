@@ -262,6 +262,24 @@ describe('compare --live', () => {
     expect(fake.stats.requests).toBe(8);
   });
 
+  it('a variant whose documents failed is not priced as cheaper: unknown cost when none answered, and the cost gates fail', async () => {
+    fake.setOptions({ failModels: { 'gpt-4.1-nano': 500 } });
+    try {
+      const res = await runCli(['compare', makeDocs(3), '-p', prompts.concise, '-m', 'gpt-4o-mini,gpt-4.1-nano', '--live', '--retries', '0', '--no-cache',
+        '--max-increase', '0', '--max-cost', '1', '--json'], { env: testEnv(fake.baseURL) });
+      expect(res.code).toBe(3); // a gate failed (that beats exit 1 for the failed documents)
+      const out = JSON.parse(res.stdout);
+      const nano = out.variants.find((v: any) => v.model === 'gpt-4.1-nano');
+      expect(nano).toMatchObject({ failed: 3, cost_usd: null, delta_cost_pct: null });
+      const gates = out.gates.filter((g: any) => g.reason.startsWith(nano.name));
+      expect(gates.map((g: any) => [g.name, g.passed])).toEqual([['max-cost', false], ['max-increase', false]]);
+      expect(gates[0].reason).toMatch(/3 of 3 documents failed/);
+      expect(res.stderr).toMatch(/gate failed: max-increase: .*3 of 3 documents failed/);
+    } finally {
+      fake.setOptions({ failModels: {} });
+    }
+  });
+
   it('renders the live table with p50/p95 and similarity columns, and needs a key for api.openai.com', async () => {
     const docs = makeDocs(3);
     const res = await runCli(['compare', docs, '-p', prompts.verbose, '-p', prompts.concise, '--live', '-q'], { env: testEnv(fake.baseURL) });
