@@ -138,7 +138,9 @@ export function summarizeRun(records: Iterable<UsageRecord>, meta: RunMeta): Run
     tokens,
     cost_usd: sumNullable(costs),
     saved_usd: sumNullable(saved),
-    latency_ms: latencySummary(liveLatencies.length > 0 ? liveLatencies : cachedLatencies),
+    latency_ms: liveLatencies.length + cachedLatencies.length > 0
+      ? latencySummary(liveLatencies.length > 0 ? liveLatencies : cachedLatencies)
+      : { p50: null, p95: null, max: null },
     throughput: {
       documents_per_s: seconds > 0 ? done / seconds : 0,
       tokens_per_s: seconds > 0 ? (tokens.input + tokens.output) / seconds : 0,

@@ -66,7 +66,8 @@ export interface RunReport {
   tokens: { input: number; output: number; cached_input: number; before_compression: number; after_compression: number };
   cost_usd: number | null;
   saved_usd: number | null;
-  latency_ms: { p50: number; p95: number; max: number };
+  /** null when no request was timed (no document answered, or nothing to do: SPEC §15). */
+  latency_ms: { p50: number | null; p95: number | null; max: number | null };
   throughput: { documents_per_s: number; tokens_per_s: number };
   models: ModelTotals[];
   skipped: { path: string; reason: string }[];

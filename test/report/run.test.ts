@@ -115,12 +115,17 @@ describe('summarizeRun', () => {
     expect(r.documents.cached).toBe(2);
   });
 
+  it('a run whose documents all failed has no latency (null), not 0', () => {
+    const failed = rec({ id: 'a', status: 'error', error: 'HTTP 500', error_code: 'server', latency_ms: 0 });
+    expect(summarizeRun([failed], meta({ total: 1 })).latency_ms).toEqual({ p50: null, p95: null, max: null });
+  });
+
   it('handles an empty run and an unparseable clock', () => {
     const r = summarizeRun([], meta({ total: 0, skipped: [], finished_at: 'not a date' }));
     expect(r.documents).toEqual({ total: 0, done: 0, failed: 0, skipped: 0, cached: 0 });
     expect(r.cost_usd).toBe(0);
     expect(r.saved_usd).toBe(0);
-    expect(r.latency_ms).toEqual({ p50: 0, p95: 0, max: 0 });
+    expect(r.latency_ms).toEqual({ p50: null, p95: null, max: null }); // nothing timed: unknown, not 0 (SPEC §15)
     expect(r.duration_ms).toBe(0);
     expect(r.throughput).toEqual({ documents_per_s: 0, tokens_per_s: 0 });
     expect(r.models).toEqual([]);

@@ -122,7 +122,7 @@ export function renderRunReportHtml(report: RunReport): string {
     ['tokens', `${formatInt(report.tokens.input)} in, ${formatInt(report.tokens.output)} out`],
     ['cost', formatUsd(report.cost_usd)],
     ['saved by cache', formatUsd(report.saved_usd)],
-    ['latency', `p50 ${formatDuration(report.latency_ms.p50)} · p95 ${formatDuration(report.latency_ms.p95)} · max ${formatDuration(report.latency_ms.max)}`],
+    ['latency', report.latency_ms.p50 === null ? 'none measured' : `p50 ${formatDuration(report.latency_ms.p50)} · p95 ${formatDuration(report.latency_ms.p95)} · max ${formatDuration(report.latency_ms.max)}`],
     ['throughput', `${formatRate(report.throughput.documents_per_s, 'documents')}, ${formatRate(report.throughput.tokens_per_s, 'tokens')}`],
     ['duration', `${formatDuration(report.duration_ms)}${report.interrupted ? ' (interrupted)' : ''}`],
   ];

@@ -52,7 +52,7 @@ function summaryLines(r: RunReport): { label: string; value: string }[] {
     },
     {
       label: 'latency',
-      value: `p50 ${formatDuration(r.latency_ms.p50)}, p95 ${formatDuration(r.latency_ms.p95)}, max ${formatDuration(r.latency_ms.max)}`,
+      value: r.latency_ms.p50 === null ? 'none measured (no document was answered)' : `p50 ${formatDuration(r.latency_ms.p50)}, p95 ${formatDuration(r.latency_ms.p95)}, max ${formatDuration(r.latency_ms.max)}`,
     },
     {
       label: 'throughput',
