@@ -155,7 +155,7 @@ function measure(est: CompareVariant, report: RunReport, sink: CaptureSink, isBa
     ...est,
     documents: done + report.documents.failed,
     input_tokens: input,
-    input_tokens_before_compression: input + Math.max(0, report.tokens.before_compression - report.tokens.after_compression),
+    input_tokens_before_compression: input + Math.max(0, (report.tokens.before_compression ?? 0) - (report.tokens.after_compression ?? 0)),
     output_tokens: output,
     output_source: 'measured',
     output_samples: done,

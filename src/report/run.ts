@@ -60,7 +60,11 @@ export function summarizeRun(records: Iterable<UsageRecord>, meta: RunMeta): Run
   let done = 0;
   let failed = 0;
   let cached = 0;
-  const tokens = { input: 0, output: 0, cached_input: 0, before_compression: 0, after_compression: 0 };
+  const tokens: RunReport['tokens'] = { input: 0, output: 0, cached_input: 0, before_compression: null, after_compression: null };
+  // The documents' own tokens, before and after compression: only compression counts them.
+  let docTokensCounted = false;
+  let before = 0;
+  let after = 0;
   const costs: (number | null)[] = [];
   const saved: (number | null)[] = [];
   const liveLatencies: number[] = [];
@@ -104,8 +108,9 @@ export function summarizeRun(records: Iterable<UsageRecord>, meta: RunMeta): Run
     }
     done++;
     acc.documents++;
-    tokens.before_compression += r.doc_tokens_before ?? r.doc_tokens_after ?? 0;
-    tokens.after_compression += r.doc_tokens_after ?? r.doc_tokens_before ?? 0;
+    if (r.doc_tokens_before != null || r.doc_tokens_after != null) docTokensCounted = true;
+    before += r.doc_tokens_before ?? r.doc_tokens_after ?? 0;
+    after += r.doc_tokens_after ?? r.doc_tokens_before ?? 0;
     if (r.cached) {
       cached++;
       cachedLatencies.push(r.latency_ms);
@@ -114,6 +119,7 @@ export function summarizeRun(records: Iterable<UsageRecord>, meta: RunMeta): Run
     }
   }
 
+  if (docTokensCounted) Object.assign(tokens, { before_compression: before, after_compression: after }); // else unknown (null), not 0
   const started = Date.parse(meta.started_at);
   const finished = Date.parse(meta.finished_at);
   const duration_ms = Number.isFinite(started) && Number.isFinite(finished) ? Math.max(0, finished - started) : 0;

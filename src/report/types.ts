@@ -63,7 +63,8 @@ export interface RunReport {
   duration_ms: number;
   interrupted: boolean;
   documents: { total: number; done: number; failed: number; skipped: number; cached: number };
-  tokens: { input: number; output: number; cached_input: number; before_compression: number; after_compression: number };
+  /** before/after_compression: the documents' own tokens, counted only with --compress (else null). */
+  tokens: { input: number; output: number; cached_input: number; before_compression: number | null; after_compression: number | null };
   cost_usd: number | null;
   saved_usd: number | null;
   /** null when no request was timed (no document answered, or nothing to do: SPEC §15). */

@@ -126,6 +126,7 @@ describe('summarizeRun', () => {
     expect(r.cost_usd).toBe(0);
     expect(r.saved_usd).toBe(0);
     expect(r.latency_ms).toEqual({ p50: null, p95: null, max: null }); // nothing timed: unknown, not 0 (SPEC §15)
+    expect(r.tokens).toMatchObject({ before_compression: null, after_compression: null }); // no compression counted them
     expect(r.duration_ms).toBe(0);
     expect(r.throughput).toEqual({ documents_per_s: 0, tokens_per_s: 0 });
     expect(r.models).toEqual([]);
