@@ -135,7 +135,7 @@ export async function processDocument(doc: Document, ctx: DocumentContext): Prom
   } catch (e) {
     if (!(e instanceof DocumentFailure)) throw e;
     return {
-      record: { ...base, model: e.call?.model ?? ctx.model, output: null, usage: tally.usage, cost_usd: roundUsd(tally.cost), latency_ms: round(tally.latencyMs), cached: false, attempts: tally.attempts, chunks: 0, error: e.message },
+      record: { ...base, model: e.call?.model ?? ctx.model, output: null, usage: tally.usage, cost_usd: roundUsd(tally.cost), latency_ms: tally.latencyMs > 0 ? round(tally.latencyMs) : null, cached: false, attempts: tally.attempts, chunks: 0, error: e.message },
       saved: tally.saved, status: e.code === 'aborted' ? 'aborted' : 'error', errorCode: e.code,
       retryable: e.call ? RETRYABLE.has(e.call.error.kind) : false, tokensBefore: prepared?.tokensBefore, tokensAfter: prepared?.tokensAfter,
       byModel: tally.otherModels(e.call?.model ?? ctx.model),

@@ -19,7 +19,8 @@ export interface OutputRecord {
   output: string | null;
   usage: { input_tokens: number; output_tokens: number; cached_input_tokens: number };
   cost_usd: number | null;
-  latency_ms: number;
+  /** The answering calls' time (README); null when no call answered (a failed or unreadable document). */
+  latency_ms: number | null;
   cached: boolean;
   attempts: number;
   chunks: number;

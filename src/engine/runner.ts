@@ -204,7 +204,7 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
     const usage: UsageRecord = {
       id: r.id, model: r.model, prompt: r.prompt, prompt_hash: hash, status: outcome.status, cached: r.cached,
       input_tokens: r.usage.input_tokens, output_tokens: r.usage.output_tokens, cached_input_tokens: r.usage.cached_input_tokens,
-      cost_usd: r.cost_usd, saved_usd: outcome.saved, latency_ms: r.latency_ms, attempts: r.attempts,
+      cost_usd: r.cost_usd, saved_usd: outcome.saved, latency_ms: r.latency_ms ?? 0, attempts: r.attempts, // the ledger's column is NOT NULL
       chunks: r.chunks, error_code: outcome.errorCode, error: r.error,
       doc_tokens_before: outcome.tokensBefore ?? undefined, doc_tokens_after: outcome.tokensAfter ?? undefined,
       ...(outcome.byModel ? { by_model: outcome.byModel } : {}),
@@ -254,7 +254,7 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
       if (item.kind === 'error') {
         const e = item.error;
         await settle(e.index, {
-          record: { id: e.id, path: e.path, prompt: opts.prompt.name, model: opts.model, output: null, usage: { input_tokens: 0, output_tokens: 0, cached_input_tokens: 0 }, cost_usd: 0, latency_ms: 0, cached: false, attempts: 0, chunks: 0, error: e.message },
+          record: { id: e.id, path: e.path, prompt: opts.prompt.name, model: opts.model, output: null, usage: { input_tokens: 0, output_tokens: 0, cached_input_tokens: 0 }, cost_usd: 0, latency_ms: null, cached: false, attempts: 0, chunks: 0, error: e.message },
           saved: 0, status: 'error', errorCode: 'bad_input',
         });
         continue;

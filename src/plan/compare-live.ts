@@ -52,7 +52,7 @@ class CaptureSink implements ResultSink {
     if (r.error !== null || r.output === null) return;
     this.answered++;
     if (r.cached) this.cached++;
-    else this.latencies.push(r.latency_ms);
+    else this.latencies.push(r.latency_ms ?? 0);
     this.keep?.set(r.id, r.output);
     const ref = this.against?.get(r.id);
     if (ref === undefined) return;

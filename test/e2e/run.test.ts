@@ -323,8 +323,13 @@ describe('run / summarize end to end', () => {
   });
 
   it('--quiet: a run with a failed document exits 1 with one line saying so (and no run report)', async () => {
-    const res = await runCli(['summarize', FIXTURES, '-q', '-o', join(tempDir(), 'out.jsonl')], { env: testEnv(fake.baseURL) });
+    const out = join(tempDir(), 'out.jsonl');
+    const res = await runCli(['summarize', FIXTURES, '-q', '-o', out], { env: testEnv(fake.baseURL) });
     expect(res.code).toBe(1); // the fixtures hold one malformed JSONL line
+    // Its error record: no call answered, so no latency (null, not 0); the others have theirs.
+    const lines = parseJsonl(readFileSync(out, 'utf8'));
+    expect(lines.filter((l) => l.error !== null).map((l) => [l.id, l.latency_ms])).toEqual([['records/reviews.jsonl:6', null]]);
+    expect(lines.filter((l) => l.error === null).every((l) => typeof l.latency_ms === 'number' && l.latency_ms > 0)).toBe(true);
     expect(res.stderr).toMatch(/^1 of 40 documents failed \(first: .*records\/reviews\.jsonl:6: malformed JSON.*\); their error records are in the output\n$/);
   });
 

@@ -133,7 +133,7 @@ describe('runBatch', () => {
     const { s, records } = sink();
     const out = await runBatch(base({ items: docs(6), retries: 2 }), { provider, registry, cache: null, ledger: null, sink: s });
     expect(out.report.documents).toMatchObject({ done: 5, failed: 1 });
-    expect(records.find((r) => r.id === 'd3.txt')).toMatchObject({ attempts: 3, output: null });
+    expect(records.find((r) => r.id === 'd3.txt')).toMatchObject({ attempts: 3, output: null, latency_ms: null }); // no call answered: unknown, not 0
     expect(records.find((r) => r.id === 'd3.txt')!.error).toMatch(/HTTP 500: boom \(after 3 attempts\)/);
   });
 
