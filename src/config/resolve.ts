@@ -176,6 +176,12 @@ export function parseDuration(v: string, what = 'duration'): number {
 
 const pick = <T>(...vals: (T | undefined)[]): T | undefined => vals.find((v) => v !== undefined);
 
+/** `-m a,b`: each model once; an empty list (`-m ,`) is a usage error, not a crash later. */
+function modelList(models: string[]): string[] {
+  if (models.length === 0) throw new LlmbatchError('usage', 'No model given: the model list is empty', 'Name one or more, e.g. -m gpt-4o-mini or -m gpt-4o-mini,gpt-4.1 (llmbatch models lists them).');
+  return [...new Set(models)];
+}
+
 export function resolveSettings(flags: Flags, env: Env, cwd: string): Readonly<Settings> {
   const { path: configPath, config } = loadConfigFile(flags.config as string | undefined, cwd);
   const apiKeyEnv = (flags.apiKeyEnv as string | undefined) ?? config.apiKeyEnv ?? DEFAULTS.apiKeyEnv;
@@ -192,6 +198,9 @@ export function resolveSettings(flags: Flags, env: Env, cwd: string): Readonly<S
     : cacheFlag !== undefined ? 'flag' : env.LLMBATCH_CACHE !== undefined ? 'env' : 'config';
   const cache: string | false =
     cacheSetting === false ? false : typeof cacheSetting === 'string' && cacheSetting !== '' ? (isRedisUrl(cacheSetting) ? cacheSetting : resolve(cacheBase, cacheSetting)) : defaultCachePath(env);
+  // A prompt or system file named in the config is looked for next to the config first (a prompt
+  // value may also be a built-in or config prompt name, and a system value plain text).
+  const nearConfig = (v: string): string => (configDir !== cwd && existsSync(resolve(configDir, v)) ? resolve(configDir, v) : v);
   const routeSource = (flags.route as string | undefined) ?? config.route;
   const routes = routeSource ? loadRouteFile(routeSource, flags.route !== undefined ? cwd : configDir) : config.routes;
   const ttl = pick<string>(flags.cacheTtl as string | undefined, config.cacheTtl);
@@ -206,10 +215,10 @@ export function resolveSettings(flags: Flags, env: Env, cwd: string): Readonly<S
   const out: Settings = {
     cwd,
     configPath,
-    models: list(flags.model) ?? list(config.model) ?? [DEFAULTS.model],
+    models: modelList(list(flags.model) ?? list(config.model) ?? [DEFAULTS.model]),
     modelIsDefault: flags.model === undefined && config.model === undefined,
-    prompts: list(flags.prompt) ?? list(config.prompt) ?? [],
-    system: pick(flags.system as string | undefined, config.system),
+    prompts: list(flags.prompt) ?? list(config.prompt)?.map(nearConfig) ?? [],
+    system: (flags.system as string | undefined) ?? (config.system === undefined ? undefined : nearConfig(config.system)),
     baseUrl: baseUrl.replace(/\/+$/, ''),
     apiKey: env[apiKeyEnv] || undefined,
     apiKeyEnv,
@@ -241,8 +250,8 @@ export function resolveSettings(flags: Flags, env: Env, cwd: string): Readonly<S
     baseline: pick(flags.baseline as string | undefined, config.baseline),
     queue: pick(flags.queue as string | undefined, config.queue),
     metrics: pick(flags.metrics as string | undefined, config.metrics),
-    out: pick(flags.out as string | undefined, config.out),
-    report: pick(flags.report as string | undefined, config.report),
+    out: (flags.out as string | undefined) ?? (config.out === undefined ? undefined : resolve(configDir, config.out)),
+    report: (flags.report as string | undefined) ?? (config.report === undefined ? undefined : resolve(configDir, config.report)),
     modelOverrides: config.models ?? {},
     configPrompts: (config.prompts ?? {}) as Record<string, ConfigPrompt>,
   };

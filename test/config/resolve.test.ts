@@ -244,6 +244,29 @@ describe('config file discovery', () => {
     expect(s).toMatchObject({ models: ['team'], concurrency: 3 });
   });
 
+  it('paths in a --config file elsewhere are relative to it: prompt and system files, out, report (flags stay relative to cwd)', () => {
+    const cwd = dirWith({
+      'conf/team.yaml': 'prompt: [summarize, prompts/tldr.txt]\nsystem: sys.txt\nout: results/\nreport: r.md\n',
+      'conf/prompts/tldr.txt': 'TL;DR: {{document}}', 'conf/sys.txt': 'Be brief.',
+    });
+    const s = settle({ config: 'conf/team.yaml' }, baseEnv, cwd);
+    expect(s.prompts).toEqual(['summarize', join(cwd, 'conf/prompts/tldr.txt')]); // a built-in name stays a name
+    expect(s.system).toBe(join(cwd, 'conf/sys.txt'));
+    expect(s.out).toBe(join(cwd, 'conf/results'));
+    expect(s.report).toBe(join(cwd, 'conf/r.md'));
+    // A system value that names no file there is text; flags are the user's own, relative to cwd.
+    expect(settle({ config: 'conf/team.yaml', system: 'sys.txt', out: 'o.jsonl' }, baseEnv, cwd)).toMatchObject({ system: 'sys.txt', out: 'o.jsonl' });
+    const text = dirWith({ 'c/x.yaml': 'system: Answer in French.\n' });
+    expect(settle({ config: 'c/x.yaml' }, baseEnv, text).system).toBe('Answer in French.');
+  });
+
+  it('an empty model list (-m ,) is a usage error; a model named twice counts once', () => {
+    const e = thrown(() => settle({ model: ',' }));
+    expect(e.code).toBe('usage');
+    expect(e.message).toBe('No model given: the model list is empty');
+    expect(settle({ model: 'gpt-4o, gpt-4o,gpt-4.1' }).models).toEqual(['gpt-4o', 'gpt-4.1']);
+  });
+
   it('--config naming a missing file is a config error', () => {
     const e = thrown(() => settle({ config: 'nope.yaml' }));
     expect(e.code).toBe('config');
