@@ -101,6 +101,7 @@ export type ModelOverride = z.infer<typeof modelOverrideSchema>;
 export function describeIssue(error: z.ZodError): { key: string; message: string } {
   const issue = error.issues[0];
   let key = issue.path.map(String).join('.');
-  if (issue.code === 'unrecognized_keys') key = [...issue.path.map(String), ...issue.keys].join('.');
+  // Several unknown keys are listed side by side (`"top", "byFile"`), not joined as one nested key.
+  if (issue.code === 'unrecognized_keys') key = issue.keys.map((k) => [...issue.path.map(String), k].join('.')).join('", "');
   return { key: key || '(top level)', message: issue.message };
 }

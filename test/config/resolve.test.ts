@@ -309,6 +309,7 @@ describe('config validation names the file and the key', () => {
     ['routes not a list', 'llmbatch.config.yaml', 'routes:\n  model: a\n', 'routes'],
     ['prompt object with a bad key', 'llmbatch.config.yaml', 'prompts:\n  tldr:\n    user: x\n    temperature: 9\n', 'prompts.tldr'],
     ['top level is a list', 'llmbatch.config.yaml', '- model: a\n', '(top level)'],
+    ['two unknown keys, side by side (not one nested key)', 'llmbatch.config.json', '{"top": 1, "byFile": true}', '"top", "byFile"'],
     ['dryRun (a flag only)', 'llmbatch.config.yaml', 'dryRun: true\n', '"dryRun" is not a setting'],
     ['live (a flag only)', 'llmbatch.config.yaml', 'live: true\n', '"live" is not a setting'],
     ['noCache (cache: false)', 'llmbatch.config.json', '{"noCache": true}', '"noCache" is not a setting'],
