@@ -30,7 +30,8 @@ export function renderText(template: string, doc: Pick<Document, 'id' | 'path' |
 
 /**
  * The chat messages for one document. `text` is the document text after compression.
- * A user template without `{{document}}` gets the document appended after a blank line.
+ * A template without `{{document}}` (in the user message or the system message) gets the
+ * document appended to the user message after a blank line (SPEC §3): once, never twice.
  */
 export function renderMessages(
   prompt: PromptTemplate,
@@ -40,7 +41,8 @@ export function renderMessages(
   const messages: ChatMessage[] = [];
   if (prompt.system) messages.push({ role: 'system', content: renderText(prompt.system, doc, text) });
   const base = prompt.user.replace(/\s+$/, '');
-  const user = hasDocumentPlaceholder(base) ? prompt.user : base ? `${base}\n\n{{document}}` : '{{document}}';
+  const placed = hasDocumentPlaceholder(base) || (prompt.system !== undefined && hasDocumentPlaceholder(prompt.system));
+  const user = placed ? prompt.user : base ? `${base}\n\n{{document}}` : '{{document}}';
   messages.push({ role: 'user', content: renderText(user, doc, text) });
   return messages;
 }

@@ -101,11 +101,11 @@ describe('renderMessages', () => {
     expect(renderMessages(prompt, doc, TEXT)).toEqual(expected);
   });
 
-  it('a system message with {{document}} does not stop the user message from getting the document', () => {
+  it('a system message with {{document}} places the document: the user message does not get it again (it would be paid twice)', () => {
     const msgs = renderMessages({ name: 't', system: 'Context: {{document}}', user: 'Answer briefly.' }, doc, TEXT);
     expect(msgs).toEqual([
       { role: 'system', content: `Context: ${TEXT}` },
-      { role: 'user', content: `Answer briefly.\n\n${TEXT}` },
+      { role: 'user', content: 'Answer briefly.' },
     ]);
   });
 
