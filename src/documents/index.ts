@@ -34,8 +34,11 @@ export async function* readInputs(inputs: string[], opts: InputOptions = {}): As
 
   let index = 0;
   const unique = uniqueIds();
+  // Inputs that overlap (a folder and a glob inside it, a file given twice) would read a file
+  // twice: estimated, written and reported twice. Only then are the paths read remembered.
+  const seen = plans.length > 1 ? new Set<string>() : null;
   for (const plan of plans) {
-    for await (const item of planItems(plan, filter, opts)) {
+    for await (const item of planItems(plan, filter, opts, seen)) {
       if (item.kind === 'document') yield { kind: 'document', document: { ...item.document, id: unique(item.document.id), index: index++ } };
       else if (item.kind === 'error') yield { kind: 'error', error: { ...item.error, id: unique(item.error.id), index: index++ } };
       else yield item;
@@ -98,7 +101,15 @@ async function globMatchesAny(base: string, glob: GlobInput): Promise<boolean> {
   return false;
 }
 
-async function* planItems(plan: Plan, filter: PathFilter, opts: InputOptions): AsyncGenerator<RawItem> {
+const READ_ALREADY = 'given twice (read once, from an earlier input)';
+
+async function* planItems(plan: Plan, filter: PathFilter, opts: InputOptions, seen: Set<string> | null): AsyncGenerator<RawItem> {
+  const once = (abs: string) => {
+    if (!seen) return true;
+    if (seen.has(abs)) return false;
+    seen.add(abs);
+    return true;
+  };
   switch (plan.kind) {
     case 'stdin':
       yield await stdinItem(plan.stdin);
@@ -107,14 +118,16 @@ async function* planItems(plan: Plan, filter: PathFilter, opts: InputOptions): A
       yield { kind: 'skipped', skipped: { path: plan.rel, reason: plan.reason } };
       return;
     case 'file':
-      yield* fileItems(plan.abs, plan.rel, opts);
+      if (once(plan.abs)) yield* fileItems(plan.abs, plan.rel, opts);
+      else yield { kind: 'skipped', skipped: { path: plan.rel, reason: READ_ALREADY } };
       return;
     case 'folder':
     case 'glob': {
       const walkFilter = plan.kind === 'glob' ? globFilter(plan.glob, filter) : filter;
       for await (const entry of walk(plan.abs, { filter: walkFilter, ignore: opts.ignore })) {
         if (entry.kind === 'skipped') yield { kind: 'skipped', skipped: { path: entry.rel, reason: entry.reason } };
-        else yield* fileItems(entry.abs, entry.rel, opts);
+        else if (once(entry.abs)) yield* fileItems(entry.abs, entry.rel, opts);
+        else yield { kind: 'skipped', skipped: { path: entry.rel, reason: READ_ALREADY } };
       }
     }
   }

@@ -39,12 +39,24 @@ describe('walking folders', () => {
 
   it('uses the folder as root, the parent folder for a file, and numbers across inputs', async () => {
     const root = await tree({ 'docs/a.md': 'a', 'docs/guides/b.md': 'b', 'one.txt': 'one' });
-    const items = await collect(['docs', 'one.txt', 'docs/guides/b.md'], { cwd: root });
+    const items = await collect(['docs/guides/b.md', 'docs', 'one.txt'], { cwd: root });
     expect(docs(items).map((d) => [d.id, d.index])).toEqual([
-      ['a.md', 0],
-      ['guides/b.md', 1],
+      ['b.md', 0],
+      ['a.md', 1],
       ['one.txt', 2],
-      ['b.md', 3],
+    ]);
+    // docs/guides/b.md was given first: the folder walk does not read it again.
+    expect(skips(items)).toEqual([{ path: 'guides/b.md', reason: 'given twice (read once, from an earlier input)' }]);
+  });
+
+  it('reads a file once when inputs overlap (a folder and a glob in it, a path given twice)', async () => {
+    const root = await tree({ 'docs/a.md': 'a', 'docs/sub/b.txt': 'b' });
+    const items = await collect(['docs', 'docs/**/*.txt', 'docs/a.md'], { cwd: root });
+    expect(summary(items)).toEqual([
+      'doc a.md',
+      'doc sub/b.txt',
+      'skip sub/b.txt (given twice (read once, from an earlier input))',
+      'skip a.md (given twice (read once, from an earlier input))',
     ]);
   });
 
