@@ -218,6 +218,14 @@ describe('usage errors exit 2', () => {
     expectUsageError(await runCli(args), mention);
   });
 
+  it('--system shaped like a file name that names no file: a warning (it is sent as text), not silence', async () => {
+    const typo = await runCli(['estimate', FIXTURES + '/docs/faq-short.txt', '-p', 'summarize', '--system', 'prompts/sytem.txt']);
+    expect(typo.code).toBe(0);
+    expect(typo.stderr).toContain('warning: --system "prompts/sytem.txt" names no file: it is sent as the system message text itself');
+    const text = await runCli(['estimate', FIXTURES + '/docs/faq-short.txt', '-p', 'summarize', '--system', 'Answer in French.']);
+    expect(text.stderr).not.toMatch(/--system/);
+  });
+
   it('worker (distributed mode, not in this version) says so, with or without --queue', async () => {
     for (const args of [['worker'], ['worker', '--queue', 'redis://127.0.0.1:6379']]) {
       const res = await runCli(args);

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { statSync, type Stats } from 'node:fs';
+import { existsSync, statSync, type Stats } from 'node:fs';
 import type { Command } from 'commander';
 import { LlmbatchError, redact } from '../../errors.js';
 import { resolveSettings, type Settings } from '../../config/index.js';
@@ -19,6 +19,12 @@ export function setup(cmd: Command): Setup {
   const cli = makeCli(flags);
   const settings = resolveSettings(flags, cli.env, cli.cwd);
   rememberSecrets(cli, settings);
+  // --system is TEXT or FILE: a value shaped like a file name that names no file is probably a
+  // typo, and would be sent as the system message itself.
+  const system = settings.system;
+  if (system !== undefined && /^[^\s]+\.(txt|md|prompt|ya?ml|json)$/i.test(system) && !existsSync(path.resolve(settings.cwd, system))) {
+    warn(cli, `--system "${system}" names no file: it is sent as the system message text itself`);
+  }
   return { cli, settings, flags };
 }
 
