@@ -14,7 +14,7 @@ import type { Encoding } from '../models/types.js';
 import type { PromptTemplate } from '../prompt/index.js';
 import { variantName } from '../report/compare.js';
 import { countTokens } from '../tokens/index.js';
-import { buildBoilerplates, makeTransform as makeRunTransform, syntaxOf } from './compression.js';
+import { buildBoilerplates, makeTransform as makeRunTransform, offlineSpecs, syntaxOf } from './compression.js';
 import type { TextTransform } from './text.js';
 import type { CompiledRule } from '../route/index.js';
 
@@ -112,7 +112,7 @@ export async function prepareBoilerplate(settings: CompressionSetting[], items: 
  */
 export function compressOffline(doc: Document, setting: CompressionSetting, encoding: Encoding): string {
   if (setting.specs.length === 0) return doc.text;
-  const specs = setting.specs.filter((s) => s.name !== 'llm');
+  const specs = offlineSpecs(setting.specs);
   return compressSync(doc.text, specs, { countTokens: (t) => countTokens(t, encoding), boilerplate: setting.boilerplate, syntax: syntaxOf(doc.path) });
 }
 
@@ -133,5 +133,5 @@ export function makeTransform(setting: CompressionSetting, encoding: Encoding): 
 
 /** What `--budget` plans with (as `run`): the transform without `llm` steps, whose calls are priced apart. */
 export function makeOfflineTransform(setting: CompressionSetting, encoding: Encoding): TextTransform | undefined {
-  return makeRunTransform({ specs: setting.specs.filter((s) => s.name !== 'llm'), encoding, boilerplate: setting.boilerplate });
+  return makeRunTransform({ specs: offlineSpecs(setting.specs), encoding, boilerplate: setting.boilerplate });
 }

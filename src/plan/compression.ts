@@ -20,6 +20,9 @@ export interface CompressionPlan {
   condenseModels: string[];
 }
 
+/** What offline counts can run: a list without its `llm` steps (they need a model call). */
+export const offlineSpecs = (specs: readonly StrategySpec[]): StrategySpec[] => specs.filter((s) => s.name !== 'llm');
+
 /** The models of a list's `llm` steps, in order (each is a condense call per document). */
 export const condenseModelsOf = (specs: readonly StrategySpec[]): string[] =>
   specs.filter((s) => s.name === 'llm').map((s) => s.arg ?? DEFAULT_CONDENSE_MODEL);
@@ -88,7 +91,7 @@ export interface PreparedCompression extends CompressionPlan {
 /** One `--compress` setting made ready: parsed, its boilerplate pre-pass done, both transforms. */
 export async function prepareCompression(list: string, items: () => AsyncIterable<InputItem>, encoding: Encoding): Promise<PreparedCompression> {
   const plan = compressionPlan(list);
-  const offline = plan.specs.filter((s) => s.name !== 'llm');
+  const offline = offlineSpecs(plan.specs);
   // boilerplateInput() already leaves llm steps out, so one index serves both transforms.
   const boilerplate = await boilerplateFor(plan.specs, items(), encoding);
   return {

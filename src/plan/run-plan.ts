@@ -93,8 +93,7 @@ export async function planRun(opts: PlanOptions): Promise<RunPlan> {
     let tokens = countChat(req.messages, opts.registry.get(chosen).info.encoding);
     let chunks = 1;
     let calls = 1;
-    let mapped = false;
-    let chunkInput: number | undefined;
+    let chunkInput: number | undefined; // set for a map-reduced document only
     // Worst case of this document's answer calls, for the upper bound: input tokens and calls.
     let high: { input: number; calls: number } | null = null;
     const fitsIn = (m: string, t: number, max: number) => t + max <= opts.registry.get(m).info.context;
@@ -124,7 +123,6 @@ export async function planRun(opts: PlanOptions): Promise<RunPlan> {
           if (plan.routing.length < MAX_ROUTING_ROWS) plan.routing.push({ id: doc.id, model: chosen, reason: `${reason}; fails: ${e.message}`, tokens: docTokens, cached: false, chunks: 0 });
           continue;
         }
-        mapped = true;
         req = cut.request(''); // for its max_tokens: the chunk and reduce calls'
         chunks = cut.chunks.length;
         const mapInput = cut.chunks.reduce((n, c) => n + countChat(cut.request(c).messages, cut.info.encoding), 0);
@@ -138,7 +136,7 @@ export async function planRun(opts: PlanOptions): Promise<RunPlan> {
       }
     }
     high ??= { input: tokens, calls: 1 };
-    const hit = opts.cache && !mapped ? await opts.cache.get(cacheKey(opts.server, req)) : undefined;
+    const hit = opts.cache && chunkInput === undefined ? await opts.cache.get(cacheKey(opts.server, req)) : undefined;
     if (plan.routing.length < MAX_ROUTING_ROWS) plan.routing.push({ id: doc.id, model: chosen, reason, tokens: docTokens, cached: Boolean(hit), chunks, chunk_input_tokens: chunkInput });
     if (hit) { plan.cached++; continue; }
     for (const m of opts.condenseModels ?? []) {
@@ -160,7 +158,7 @@ export async function planRun(opts: PlanOptions): Promise<RunPlan> {
     acc.inputHigh += high.input;
     acc.maxOutHigh += req.max_tokens * high.calls;
     acc.before += prepared?.tokensBefore !== undefined && prepared?.tokensBefore !== null ? tokens - docTokens + prepared.tokensBefore : tokens;
-    if (mapped) { acc.over++; if (acc.overIds.length < 20) acc.overIds.push(doc.id); }
+    if (chunkInput !== undefined) { acc.over++; if (acc.overIds.length < 20) acc.overIds.push(doc.id); }
     pushTop(plan.largest, { id: doc.id, tokens }, 5);
   }
 
