@@ -132,7 +132,7 @@ async function attemptOnce(req: CompletionRequest, rateTokens: number, ctx: Atte
     ctx.contact?.mark(true);
     ctx.aimd?.onSuccess();
     ctx.onBilled?.({ result });
-    return { result, attempts: attempt, latencyMs: performance.now() - started };
+    return { result, attempts: attempt, latencyMs: result.latency_ms ?? performance.now() - started };
   } catch (e) {
     // Not the server's answer but the run's own problem (the HTTP client could not be loaded):
     // retrying it per document would only repeat it thousands of times.

@@ -20,6 +20,11 @@ export interface CompletionResult {
   finish_reason: string | null;
   /** null when the server sent no usage (some local servers): the engine counts instead. */
   usage: CompletionUsage | null;
+  /**
+   * The request's own time (ms), when the provider measures it better than its caller can: a
+   * run's first requests also wait for the HTTP client to load, which is not the server's time.
+   */
+  latency_ms?: number;
 }
 
 /** STYLE.md habit 4: an id and one method. Tests fake it with an object literal. */

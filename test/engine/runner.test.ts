@@ -128,6 +128,23 @@ describe('runBatch', () => {
     expect(records[0].latency_ms).toBeLessThan(200); // the whole document took over 540 ms
   });
 
+  it("latency_ms leaves out the HTTP client's loading, which the first requests of a run wait for", async () => {
+    // The client takes 300 ms to load; the server answers in 20 ms.
+    const { provider: answering } = fakeProvider({ delayMs: 20 });
+    const settings = { baseUrl: 'http://127.0.0.1:9/v1', timeoutMs: 5000 } as Settings;
+    const provider = await makeProvider(settings, false, async () => {
+      await new Promise((r) => setTimeout(r, 300));
+      return { createOpenAIProvider: () => answering } as unknown as typeof import('../../src/providers/openai.js');
+    });
+    const { s, records } = sink();
+    await runBatch(base({ items: docs(3) }), { provider, registry, cache: null, ledger: null, sink: s });
+    expect(records.map((r) => r.error)).toEqual([null, null, null]);
+    for (const r of records) {
+      expect(r.latency_ms).toBeGreaterThanOrEqual(18);
+      expect(r.latency_ms).toBeLessThan(250);
+    }
+  });
+
   it('gives up after --retries and records the error; other documents are unaffected', async () => {
     const { provider } = fakeProvider({ fail: (_n, req) => (req.messages.at(-1)!.content.includes('number 3') ? new ProviderError('server', 'HTTP 500: boom', 500) : undefined) });
     const { s, records } = sink();

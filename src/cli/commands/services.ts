@@ -87,7 +87,14 @@ export async function makeProvider(settings: Settings, dryRun: boolean, load: Lo
           throw new LlmbatchError('internal', `Could not load the HTTP client: ${why}`,
             'The installation looks broken: reinstall (npm ci in a checkout, npm install -g llmbatch otherwise).', { cause: e });
         });
-      return loaded.then((p) => p.complete(req, opts));
+      // Timed from here, once the client is loaded: loading it (~50-70 ms, on the first
+      // requests only) is not the server's time, which is what a record's latency_ms reports.
+      return loaded.then(async (p) => {
+        const started = performance.now();
+        const result = await p.complete(req, opts);
+        result.latency_ms ??= performance.now() - started;
+        return result;
+      });
     },
   };
 }
