@@ -42,11 +42,21 @@ export function notWritable(what: string, e: unknown): LlmbatchError {
   return new LlmbatchError('usage', `Cannot write ${what}: ${fsErrorText(e)}`, 'Its folder must exist or be creatable, and be writable. Nothing was sent.', { cause: e });
 }
 
-/** A write that failed mid-run (disk full, folder removed …): the answers so far are in the cache. */
-export function writeFailed(what: string, e: unknown): LlmbatchError {
+/**
+ * A write that failed mid-run (disk full, folder removed …). `cached`: the run keeps its answers
+ * in the cache (without --no-cache), so running it again does not pay for them twice.
+ */
+export function writeFailed(what: string, e: unknown, cached: boolean): LlmbatchError {
   if (e instanceof LlmbatchError) return e;
-  return new LlmbatchError('output', `Cannot write ${what}: ${fsErrorText(e)}`,
-    'The answers received so far are in the cache: fix the problem (space, permissions) and run the same command again; they will not be paid for twice.', { cause: e });
+  return new LlmbatchError('output', `Cannot write ${what}: ${fsErrorText(e)}`, cached
+    ? 'The answers received so far are in the cache: fix the problem (space, permissions) and run the same command again; they will not be paid for twice.'
+    : 'Fix the problem (space, permissions) and run the same command again; with --no-cache, every answer is paid for again.', { cause: e });
+}
+
+/** What a sink needs to know about the run it writes for. */
+export interface SinkOptions {
+  /** The run keeps its answers in the cache (not --no-cache): said in a failed write's hint. */
+  cached: boolean;
 }
 
 /** Creates `dir` if needed and checks that files can be created in it. */
@@ -70,7 +80,7 @@ export class JsonlFileSink implements ResultSink {
   private failure: Error | null = null;
 
   /** `createStream` is replaceable in tests (a stream whose writes fail). */
-  constructor(readonly path: string, private readonly createStream: (path: string) => WriteStream = (p) => createWriteStream(p, { mode: 0o644 })) {
+  constructor(readonly path: string, private readonly opts: SinkOptions, private readonly createStream: (path: string) => WriteStream = (p) => createWriteStream(p, { mode: 0o644 })) {
     this.tmp = tmpName(path);
   }
 
@@ -107,7 +117,7 @@ export class JsonlFileSink implements ResultSink {
   }
 
   private async drain(): Promise<void> {
-    if (this.failure) throw writeFailed(this.path, this.failure);
+    if (this.failure) throw writeFailed(this.path, this.failure, this.opts.cached);
     if (!this.buffer.length) return;
     const chunk = this.buffer.join('');
     this.buffer = [];
@@ -117,7 +127,7 @@ export class JsonlFileSink implements ResultSink {
       // 'drain' never comes after a failed write: events.once rejects on 'error' instead.
       if (!s.write(chunk)) await once(s, 'drain');
     } catch (e) {
-      throw writeFailed(this.path, e);
+      throw writeFailed(this.path, e, this.opts.cached);
     }
   }
 
@@ -138,7 +148,7 @@ export class JsonlFileSink implements ResultSink {
       if (this.failure) throw this.failure;
       await rename(this.tmp, this.path);
     } catch (e) {
-      throw writeFailed(this.path, e);
+      throw writeFailed(this.path, e, this.opts.cached);
     }
   }
 }
@@ -161,7 +171,7 @@ export class FolderSink implements ResultSink {
    */
   private readonly written = new Map<string, string>();
 
-  constructor(dir: string, private readonly ext: '.md' | '.json') {
+  constructor(dir: string, private readonly ext: '.md' | '.json', private readonly opts: SinkOptions) {
     this.root = resolve(dir);
   }
 
@@ -178,7 +188,7 @@ export class FolderSink implements ResultSink {
     try {
       await writeAtomic(target, record.output.endsWith('\n') ? record.output : record.output + '\n');
     } catch (e) {
-      throw writeFailed(target, e);
+      throw writeFailed(target, e, this.opts.cached);
     }
   }
 

@@ -289,7 +289,7 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
     progress.inputDone = true;
     reportProgress();
     await queue.onIdle();
-    if (runError) throw deps.cache ? runError : withoutCache(runError);
+    if (runError) throw runError;
   } finally {
     clearTimeout(graceTimer);
     opts.signal?.removeEventListener('abort', onSignal);
@@ -325,12 +325,6 @@ function budgetWarning(budget: number, unfinished: number, inputLeft: boolean, c
   const what = unfinished === 0 ? 'Documents not yet read, if any, were'
     : `${unfinished} document${unfinished === 1 ? '' : 's'}${inputLeft ? ', and any not yet read, were' : unfinished === 1 ? ' was' : ' were'}`;
   return `Stopped dispatching: spend reached the budget of $${budget}. ${what} not processed; run again with a larger --budget to finish${cached ? ' (finished ones come from the cache)' : ''}.`;
-}
-
-/** A failed output write under --no-cache: its hint must not promise the answers from the cache. */
-function withoutCache(e: unknown): unknown {
-  if (!(e instanceof LlmbatchError) || e.code !== 'output') return e;
-  return new LlmbatchError('output', e.message, 'Fix the problem (space, permissions) and run the same command again; with --no-cache, every answer is paid for again.', { cause: e.cause });
 }
 
 /** The one run-level error of a FatalProviderError. `server` is the provider's id (origin and path, no credentials). */

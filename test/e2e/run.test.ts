@@ -546,6 +546,56 @@ describe('run / summarize end to end', () => {
     expect(allFiles(out)).toHaveLength(12);
   });
 
+  it('with --no-cache, an output folder that goes away mid-run does not promise the answers from the cache', async () => {
+    const docs = makeDocs(12);
+    const out = join(tempDir(), 'out');
+    fake.setOptions({ latencyMs: 60 });
+    const res = await runCli(['summarize', docs, '-c', '1', '--no-cache', '-o', out + '/'], {
+      env: testEnv(fake.baseURL),
+      onSpawn: () => {
+        const poll = setInterval(() => {
+          if (fake.stats.completed >= 3) {
+            clearInterval(poll);
+            renameSync(out, `${out}.moved`);
+            writeFileSync(out, 'a file where the folder was');
+          }
+        }, 5);
+      },
+    });
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/error: Cannot write .*out.*is a file, not a folder\nhint: Fix the problem \(space, permissions\) and run the same command again; with --no-cache, every answer is paid for again\.\n/);
+    expect(res.stderr).not.toMatch(/in the cache/);
+  });
+
+  it('a --report that cannot be written after the run says the results are written and how to get the report from the ledger', async () => {
+    const docs = makeDocs(4);
+    const dir = tempDir();
+    const cache = join(dir, 'my cache', 'c.sqlite');
+    const reportDir = join(dir, 'reports');
+    fake.setOptions({ latencyMs: 60 });
+    const res = await runCli(['summarize', docs, '-c', '1', '--cache', cache, '-o', join(dir, 'out.jsonl'), '--report', join(reportDir, 'r.json')], {
+      env: testEnv(fake.baseURL),
+      onSpawn: () => {
+        const poll = setInterval(() => {
+          if (fake.stats.completed >= 1) {
+            clearInterval(poll);
+            rmSync(reportDir, { recursive: true, force: true });
+            writeFileSync(reportDir, 'a file where the folder was');
+          }
+        }, 5);
+      },
+    });
+    expect(res.code).toBe(1);
+    expect(parseJsonl(readFileSync(join(dir, 'out.jsonl'), 'utf8')).map((l) => l.error)).toEqual([null, null, null, null]);
+    const m = /\nhint: The run finished and its results were written; once the problem is fixed, llmbatch report (\S+) --cache '(.+)' --format json prints the report from the ledger\.\n/.exec(res.stderr);
+    expect(m, res.stderr).not.toBeNull();
+    expect(m![2]).toBe(cache);
+    // The hint's command works.
+    const again = await runCli(['report', m![1], '--cache', m![2], '--format', 'json'], { env: testEnv(fake.baseURL) });
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ run_id: m![1], documents: { done: 4 } });
+  });
+
   it('outputs written inside the input folder are never read back as documents', async () => {
     const docs = makeDocs(6);
     const env = testEnv(fake.baseURL);

@@ -14,7 +14,7 @@ const record = (i: number, size = 100): OutputRecord => ({
 describe('JsonlFileSink', () => {
   it('writes every line in order and renames the temp file into place', async () => {
     const out = join(tempDir(), 'sub', 'out.jsonl');
-    const sink = new JsonlFileSink(out);
+    const sink = new JsonlFileSink(out, { cached: true });
     await sink.prepare();
     for (let i = 0; i < 50; i++) await sink.write(record(i, 4000)); // past the 64 KB buffer
     // Until close, the lines go to a temp file beside it; the output path does not exist yet.
@@ -31,7 +31,7 @@ describe('JsonlFileSink', () => {
     const dir = tempDir();
     const out = join(dir, 'out.jsonl');
     writeFileSync(out, 'previous run\n');
-    const sink = new JsonlFileSink(out, () => createWriteStream('/dev/full'));
+    const sink = new JsonlFileSink(out, { cached: true }, () => createWriteStream('/dev/full'));
     await sink.prepare();
     const err = await (async () => {
       for (let i = 0; i < 200; i++) await sink.write(record(i, 4000));
@@ -50,7 +50,7 @@ describe('FolderSink', () => {
 
   it('ids that become the same file name (sanitised, or differing only in case) get ~2, ~3 instead of overwriting', async () => {
     const dir = tempDir();
-    const sink = new FolderSink(dir, '.md');
+    const sink = new FolderSink(dir, '.md', { cached: true });
     await sink.prepare();
     for (const [id, out] of [['a?.txt', 'one'], ['a*.txt', 'two'], ['A?.txt', 'three'], ['a?.txt', 'one again']]) await sink.write(withId(id, out));
     await sink.close();

@@ -1,9 +1,9 @@
 import { extname } from 'node:path';
 import { dirname } from 'node:path';
-import { ensureWritableDir, notWritable, writeAtomic, writeFailed } from '../../engine/outputs.js';
+import { ensureWritableDir, notWritable, writeAtomic } from '../../engine/outputs.js';
 import type { RunReport } from '../../report/types.js';
 import { renderRunReport, type RunReportFormat } from '../render/run-report.js';
-import { LlmbatchError } from '../../errors.js';
+import { fsErrorText, LlmbatchError } from '../../errors.js';
 
 const BY_EXT: Record<string, RunReportFormat> = { '.json': 'json', '.md': 'md', '.csv': 'csv', '.html': 'html', '.htm': 'html', '.txt': 'text' };
 
@@ -23,12 +23,21 @@ export async function checkReportPath(path: string): Promise<void> {
   }
 }
 
-/** `--report FILE`: the format follows the extension; written atomically. */
-export async function saveReport(path: string, report: RunReport): Promise<void> {
+/** A path as one shell word (the hint below is a command to copy). */
+const shellWord = (s: string) => (/^[\w./@%+=:,-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`);
+
+/**
+ * `--report FILE`: the format follows the extension; written atomically. After the run: its
+ * results are written and the ledger holds it, so a failure here loses nothing — the hint says
+ * how to get the report again (`cacheFlag`: the run's --cache, next to which its ledger sits).
+ */
+export async function saveReport(path: string, report: RunReport, cacheFlag?: string): Promise<void> {
   const format = formatOf(path);
   try {
     await writeAtomic(path, renderRunReport(report, format, { color: false }));
   } catch (e) {
-    throw writeFailed(path, e);
+    const again = `llmbatch report ${report.run_id}${cacheFlag ? ` --cache ${shellWord(cacheFlag)}` : ''} --format ${format}`;
+    throw new LlmbatchError('output', `Cannot write --report ${path}: ${fsErrorText(e)}`,
+      `The run finished and its results were written; once the problem is fixed, ${again} prints the report from the ledger.`, { cause: e });
   }
 }

@@ -1,6 +1,6 @@
 /** Run plumbing that touches the process: sinks for stdout, signals, stdin buffering. */
 import type { Cli } from '../context.js';
-import { FolderSink, JsonlFileSink, type OutputRecord, type ResultSink } from '../../engine/outputs.js';
+import { FolderSink, JsonlFileSink, type OutputRecord, type ResultSink, type SinkOptions } from '../../engine/outputs.js';
 import { onStdoutClosed } from '../stdout.js';
 import { bufferStdin, type BufferedStdin } from '../../documents/index.js';
 
@@ -26,10 +26,10 @@ export class StdoutSink implements ResultSink {
   async close(): Promise<void> {}
 }
 
-export function sinkFor(out: string | undefined, cli: Cli, json: boolean): ResultSink {
+export function sinkFor(out: string | undefined, cli: Cli, json: boolean, opts: SinkOptions): ResultSink {
   if (!out) return new StdoutSink(cli.stdout);
-  if (/\.(jsonl|ndjson)$/i.test(out)) return new JsonlFileSink(out);
-  return new FolderSink(out, json ? '.json' : '.md');
+  if (/\.(jsonl|ndjson)$/i.test(out)) return new JsonlFileSink(out, opts);
+  return new FolderSink(out, json ? '.json' : '.md', opts);
 }
 
 /**

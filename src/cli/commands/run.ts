@@ -67,7 +67,7 @@ export default async function runCommand(cmd: Command, inputs: string[]): Promis
     // Outputs that cannot be written fail now, before anything is sent (exit 2).
     checkOutputsAreNotInputs(inputs, settings);
     if (settings.report) await checkReportPath(settings.report);
-    const sink = sinkFor(settings.out, cli, prompt.response_format === 'json');
+    const sink = sinkFor(settings.out, cli, prompt.response_format === 'json', { cached: settings.cache !== false });
     await sink.prepare?.();
     const progress = createProgress(cli.stderr, { quiet: cli.quiet, tty: Boolean(cli.stderr.isTTY) });
     const interrupt = interruptSignal(cli, { cache: settings.cache !== false });
@@ -107,7 +107,8 @@ export default async function runCommand(cmd: Command, inputs: string[]): Promis
       const first = report.failures[0];
       cli.stderr.write(redact(`${report.documents.failed} of ${report.documents.total} documents failed${first ? ` (first: ${first.error.includes(first.id) ? '' : `${first.id}: `}${first.error})` : ''}; their error records are in the output\n`, cli.secrets));
     }
-    if (settings.report) await saveReport(settings.report, report);
+    // `report` finds this run's ledger by itself unless the cache was moved with --cache.
+    if (settings.report) await saveReport(settings.report, report, settings.cacheFrom === 'flag' && typeof settings.cache === 'string' ? settings.cache : undefined);
     if (fatal) throw fatal;
     process.exitCode = status === 'interrupted' ? ExitCode.interrupted : status === 'budget' ? ExitCode.gate : report.documents.failed > 0 ? ExitCode.someFailed : ExitCode.ok;
   } finally {
