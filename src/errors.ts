@@ -80,7 +80,8 @@ const FS_TEXT: Record<string, (path: string) => string> = {
 export function fsErrorText(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
   const text = err?.code ? FS_TEXT[err.code] : undefined;
-  if (text) return text(err.path ?? '?');
+  // A rename (the last step of an atomic write) names both paths; the destination is the one in the way.
+  if (text) return text((err.code === 'EISDIR' ? (err as { dest?: string }).dest : undefined) ?? err.path ?? '?');
   return err?.code ? `${err.code}${err.path ? ` (${err.path})` : ''}` : String(err?.message ?? e);
 }
 

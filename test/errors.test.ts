@@ -1,6 +1,9 @@
 /** redact (src/errors.ts): what looks like a secret goes; ordinary text and URLs stay. */
 import { describe, expect, it } from 'vitest';
-import { redact } from '../src/errors.js';
+import { fsErrorText, redact } from '../src/errors.js';
+import { mkdirSync, mkdtempSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 describe('redact', () => {
   it.each([
@@ -24,5 +27,20 @@ describe('redact', () => {
 
   it('removes the literal secrets it is given', () => {
     expect(redact('token=plainsecret99 and more', ['plainsecret99'])).toBe('token=[REDACTED] and more');
+  });
+});
+
+describe('fsErrorText', () => {
+  it('names the folder in the way of a rename, not the temp file being renamed', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'llmbatch-fserr-'));
+    writeFileSync(join(dir, 'out.jsonl.tmp'), 'x');
+    mkdirSync(join(dir, 'out.jsonl'));
+    let err: unknown;
+    try {
+      renameSync(join(dir, 'out.jsonl.tmp'), join(dir, 'out.jsonl'));
+    } catch (e) {
+      err = e;
+    }
+    expect(fsErrorText(err)).toBe(`${join(dir, 'out.jsonl')} is a folder`);
   });
 });

@@ -6,7 +6,7 @@
  */
 import { constants, createWriteStream, type WriteStream } from 'node:fs';
 import { access, rename, rm, writeFile } from 'node:fs/promises';
-import { makeDirs } from '../dirs.js';
+import { fileObstacle, makeDirs } from '../dirs.js';
 import { once } from 'node:events';
 import { dirname, join, resolve, sep } from 'node:path';
 import { fsErrorText, LlmbatchError } from '../errors.js';
@@ -36,6 +36,17 @@ export interface ResultSink {
 }
 
 const tmpName = (path: string) => `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+
+/**
+ * An output file's path names an existing folder: the run would send everything and only then
+ * fail to put its file there. `flag`: how the user gave it (`--out x.jsonl`).
+ */
+export function refuseFolder(flag: string, path: string): void {
+  const obstacle = fileObstacle(path);
+  if (obstacle && 'folder' in obstacle) {
+    throw new LlmbatchError('usage', `Cannot write ${flag}: ${path} is a folder`, 'Give a file name that is not a folder (or move the folder aside). Nothing was sent.');
+  }
+}
 
 /** An output that cannot be written before the run starts: nothing has been sent. */
 export function notWritable(what: string, e: unknown): LlmbatchError {
@@ -98,6 +109,7 @@ export class JsonlFileSink implements ResultSink {
   }
 
   async prepare(): Promise<void> {
+    refuseFolder(`--out ${this.path}`, this.path);
     try {
       await this.open();
     } catch (e) {

@@ -474,6 +474,21 @@ describe('run / summarize end to end', () => {
     expect(fake.stats.requests).toBe(0);
   });
 
+  it('an --out file or --report that names an existing folder fails before anything is sent (exit 2)', async () => {
+    const docs = makeDocs(5);
+    const env = testEnv(fake.baseURL);
+    const dir = tempDir();
+    mkdirSync(join(dir, 'out.jsonl'));
+    mkdirSync(join(dir, 'r.json'));
+    for (const [flag, name] of [['-o', 'out.jsonl'], ['--report', 'r.json']]) {
+      const res = await runCli(['summarize', docs, flag, join(dir, name)], { env });
+      expect(res.code, flag).toBe(2);
+      expect(res.stderr).toBe(`error: Cannot write ${flag === '-o' ? '--out' : '--report'} ${join(dir, name)}: ${join(dir, name)} is a folder\nhint: Give a file name that is not a folder (or move the folder aside). Nothing was sent.\n`);
+    }
+    expect(fake.stats.requests).toBe(0);
+    expect(readdirSync(join(dir, 'out.jsonl'))).toEqual([]);
+  });
+
   it('an --out or --report that would replace an input, or an --out folder holding the inputs, fails before anything is sent (exit 2)', async () => {
     const env = testEnv(fake.baseURL);
     const dir = tempDir();

@@ -1,6 +1,6 @@
 import { extname } from 'node:path';
 import { dirname } from 'node:path';
-import { ensureWritableDir, notWritable, writeAtomic } from '../../engine/outputs.js';
+import { ensureWritableDir, notWritable, refuseFolder, writeAtomic } from '../../engine/outputs.js';
 import type { RunReport } from '../../report/types.js';
 import { renderRunReport, type RunReportFormat } from '../render/run-report.js';
 import { fsErrorText, LlmbatchError } from '../../errors.js';
@@ -16,6 +16,7 @@ function formatOf(path: string): RunReportFormat {
 /** Before a run: a known extension and a folder the report can be written to. */
 export async function checkReportPath(path: string): Promise<void> {
   formatOf(path);
+  refuseFolder(`--report ${path}`, path);
   try {
     await ensureWritableDir(dirname(path));
   } catch (e) {
