@@ -44,7 +44,9 @@ function providerOptions(cmd: Command): Command {
     .option('--api-key-env <name>', 'environment variable holding the API key (default OPENAI_API_KEY)');
 }
 
-function runOptions(cmd: Command): Command {
+/** `outputs: false` (compare): --out, --report and --metrics are hidden; compare refuses them with a hint. */
+function runOptions(cmd: Command, { outputs = true } = {}): Command {
+  const output = (flags: string, description: string) => (outputs ? new Option(flags, description) : new Option(flags).hideHelp());
   return providerOptions(cmd)
     .option('-c, --concurrency <n>', 'requests in flight at most (default 8)')
     .option('--rpm <n>', 'requests per minute limit')
@@ -57,9 +59,9 @@ function runOptions(cmd: Command): Command {
     .option('--cache <path|redis-url>', 'cache file (default $XDG_CACHE_HOME/llmbatch/cache.sqlite; redis:// not yet available)')
     .option('--no-cache', 'neither read nor write the cache')
     .option('--cache-ttl <duration>', 'cache entries expire after 1h, 7d, … (default never)')
-    .option('-o, --out <path>', 'results: a .jsonl file, or a folder (one file per document); default JSONL on stdout')
-    .option('--report <file>', 'also save the run report (.json, .md, .csv, .html)')
-    .option('--metrics <file.prom>', 'write Prometheus metrics at the end of the run (not yet available)')
+    .addOption(output('-o, --out <path>', 'results: a .jsonl file, or a folder (one file per document); default JSONL on stdout'))
+    .addOption(output('--report <file>', 'also save the run report (.json, .md, .csv, .html)'))
+    .addOption(output('--metrics <file.prom>', 'write Prometheus metrics at the end of the run (not yet available)'))
     .option('--queue <redis-url>', 'distribute the documents as BullMQ jobs to `llmbatch worker`s (not yet available)');
 }
 
@@ -94,7 +96,7 @@ export function buildProgram(): Command {
     .description('prompt variants × models × compression side by side: tokens, cost (offline) or measured (--live)')
     .argument('<inputs...>', 'files, folders, quoted globs, or - for stdin');
   inputOptions(promptOptions(compare, true));
-  runOptions(compare)
+  runOptions(compare, { outputs: false })
     .option('--live', 'run every variant (through the cache) and measure')
     .option('--baseline <name>', 'variant to compare against (default: the first)')
     .option('--max-cost <usd>', 'gate: exit 3 when a variant costs more')

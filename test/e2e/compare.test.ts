@@ -180,6 +180,23 @@ describe('compare offline: output estimate from the ledger', () => {
 });
 
 describe('compare --live', () => {
+  it('refuses --out, --report and --metrics (exit 2, nothing sent): it never wrote them; a config\'s out:/report: do not get in its way', async () => {
+    const docs = makeDocs(3);
+    const dir = tempDir();
+    const env = testEnv(fake.baseURL);
+    for (const [flag, value] of [['--out', join(dir, 'o.jsonl')], ['-o', join(dir, 'res') + '/'], ['--report', join(dir, 'r.md')], ['--metrics', join(dir, 'm.prom')]]) {
+      const res = await runCli(['compare', docs, '-p', 'summarize', '-p', 'bullets', '--live', flag, value], { env });
+      expect(res.code, flag).toBe(2);
+      expect(res.stderr).toMatch(/^error: compare does not take --(out|report|metrics): it prints the comparison on stdout\nhint: Redirect it: llmbatch compare … --format md > compare.md/);
+    }
+    expect(fake.stats.requests).toBe(0);
+    expect((await runCli(['compare', '--help'], { env })).stdout).not.toMatch(/--out|--report|--metrics/);
+    writeFileSync(join(dir, 'llmbatch.config.yaml'), 'out: results/\nreport: report.md\n');
+    const res = await runCli(['compare', docs, '-p', 'summarize', '-p', 'bullets', '--live', '--json'], { env, cwd: dir });
+    expect(res.code, res.stderr).toBe(0);
+    expect(JSON.parse(res.stdout).variants).toHaveLength(2);
+  });
+
   it('runs 2 prompts × 2 models through the engine: latency, similarity, estimate error; a re-run is cached', async () => {
     const docs = makeDocs(6, { words: 60 });
     const env = testEnv(fake.baseURL);

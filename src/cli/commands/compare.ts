@@ -23,6 +23,15 @@ export default async function compareCommand(cmd: Command, inputs: string[]): Pr
   const format = (settings.format ?? 'table') as CompareFormat;
   if (!FORMATS.includes(format)) throw new LlmbatchError('usage', `compare cannot print format "${format}"`, `Use --format ${FORMATS.join('|')}.`);
   if (settings.queue) throw new LlmbatchError('not-available', 'compare does not run on a queue (--queue)', 'Run compare without --queue.');
+  // Run options compare has no use for: its product is the comparison, on stdout. Accepting
+  // them silently left a user waiting for a file that was never written. (The flags only: a
+  // config's out:/report: are for run and summarize.)
+  const unused = (['out', 'report', 'metrics'] as const).find((k) => flags[k] !== undefined);
+  if (unused) {
+    const flag = `--${unused}`;
+    throw new LlmbatchError('usage', `compare does not take ${flag}: it prints the comparison on stdout`,
+      'Redirect it: llmbatch compare … --format md > compare.md (or json, csv, html). Per-document results and run reports are for run/summarize. Nothing was sent.');
+  }
   const live = Boolean(flags.live) && !settings.dryRun;
   if (live) requireKey(settings);
   const prompts = (settings.prompts.length > 0 ? settings.prompts : ['summarize']).map((p) => resolvePrompt(p, promptOptions(settings)));
