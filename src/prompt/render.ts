@@ -9,6 +9,24 @@ import type { PromptTemplate } from './types.js';
 
 const PLACEHOLDER = /\{\{\s*(document|id|path|field\.[^}\s]+)\s*\}\}/g;
 
+/**
+ * What a placeholder looks like, known or not: `{{name}}` with a word-like name. `{{ }}`, JSON
+ * braces (`{{"a": 1}}`) and other text with double braces are not placeholder-shaped.
+ */
+const PLACEHOLDER_SHAPE = /\{\{\s*([A-Za-z_][\w.-]*)\s*\}\}/g;
+const KNOWN = /^(document|id|path|field\.[^}\s]+)$/;
+
+/**
+ * The placeholder-shaped tokens of a template that the renderer does not know (`{{documnet}}`,
+ * `{{title}}`), each once, in order. Rendering leaves them as they are, so a prompt holding one
+ * would be sent, and paid for, with the typo in it.
+ */
+export function unknownPlaceholders(template: string): string[] {
+  const names = new Set<string>();
+  for (const m of template.matchAll(PLACEHOLDER_SHAPE)) if (!KNOWN.test(m[1])) names.add(m[1]);
+  return [...names];
+}
+
 export function hasDocumentPlaceholder(template: string): boolean {
   return /\{\{\s*document\s*\}\}/.test(template);
 }

@@ -667,6 +667,37 @@ describe('run / summarize end to end', () => {
     expect(fake.stats.requests).toBe(4); // two documents, two attempts each
   });
 
+  it('a prompt with an unknown placeholder is refused before anything is sent (exit 2), in run, summarize, estimate and compare', async () => {
+    const docs = makeDocs(3);
+    const dir = tempDir();
+    const typo = join(dir, 'typo.txt');
+    writeFileSync(typo, 'Summarize in one line:\n\n{{documnet}}\n');
+    const env = testEnv(fake.baseURL);
+    for (const args of [
+      ['run', docs, '-p', typo],
+      ['summarize', docs, '--system', 'Answer in {{language}}.'],
+      ['estimate', docs, '-p', typo],
+      ['compare', docs, '-p', 'summarize', '-p', typo],
+      ['compare', docs, '-p', typo, '--live'],
+    ]) {
+      const res = await runCli(args, { env });
+      expect(res.code, args.join(' ')).toBe(2);
+      expect(res.stderr).toMatch(/^error: Unknown placeholder \{\{(documnet|language)\}\} in /m);
+      expect(res.stderr).toMatch(/^hint: Did you mean \{\{document\}\}\? |^hint: .*\{\{field\.language\}\}/m);
+      expect(res.stderr.split('\n').filter(Boolean)).toHaveLength(2);
+      expect(res.stdout).toBe('');
+    }
+    expect((await runCli(['run', docs, '-p', typo], { env })).stderr).toContain(typo);
+    expect(fake.stats.requests).toBe(0);
+
+    // JSON braces in an extract prompt are not placeholders: it runs.
+    const json = join(dir, 'extract.txt');
+    writeFileSync(json, 'Answer with {"title": "…", "tags": [{"name": "…"}]} for {{ id }}:\n\n{{document}}');
+    const ok = await runCli(['run', docs, '-p', json, '--no-cache'], { env });
+    expect(ok.code).toBe(0);
+    expect(fake.stats.requests).toBe(3);
+  });
+
   it('works with no key against a local server that needs none', async () => {
     fake.setOptions({ apiKey: undefined });
     const docs = makeDocs(3);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BUILTIN_PROMPTS, resolvePrompt, resolveSystem, type ConfigPrompt } from '../../src/prompt/index.js';
+import { BUILTIN_PROMPTS, resolvePrompt, resolveSystem, type ConfigPrompt, type ResolvePromptOptions } from '../../src/prompt/index.js';
 import { LlmbatchError } from '../../src/errors.js';
 
 function dirWith(files: Record<string, string>): string {
@@ -238,5 +238,66 @@ describe('--system TEXT|FILE', () => {
     const dir = dirWith({ 't.yaml': 'system: old\nuser: "{{document}}"\n' });
     expect(resolvePrompt('t.yaml', { cwd: dir, system: 'new' }).system).toBe('new');
     expect(resolvePrompt('c', { configPrompts: { c: { system: 'old', user: 'u' } }, system: 'new' }).system).toBe('new');
+  });
+});
+
+describe('unknown placeholders are refused before anything is sent', () => {
+  it.each<[string, string, string, RegExp]>([
+    ['a typo', 'p.txt', 'Summarize:\n\n{{documnet}}', /Did you mean \{\{document\}\}\?/],
+    ['another case', 'p.txt', 'Summarize {{Document}}', /Did you mean \{\{document\}\}\?/],
+    ['a plural', 'p.txt', '{{ids}}: {{document}}', /Did you mean \{\{id\}\}\?/],
+    ['a short form', 'p.txt', 'Summarize {{doc}}', /Did you mean \{\{document\}\}\?/],
+    ['a record field without field.', 'p.txt', 'Title: {{title}}\n\n{{document}}', /A record's field is \{\{field\.title\}\}\./],
+    ['field without a name', 'p.txt', '{{ field }} {{document}}', /\{\{field\.NAME\}\}/],
+    ['in a .yaml user message', 't.yaml', 'user: "Q {{question}} {{document}}"\n', /\{\{field\.question\}\}/],
+  ])('%s: a config error naming the placeholder and the file, with the known ones in the hint', (_label, file, text, hint) => {
+    const cwd = dirWith({ [file]: text });
+    const e = thrown(() => resolvePrompt(file, { cwd }));
+    expect(e.code).toBe('config');
+    expect(e.exitCode).toBe(2);
+    expect(e.message).toMatch(/^Unknown placeholder \{\{[^}]+\}\} in /);
+    expect(e.message).toContain(join(cwd, file));
+    expect(e.message).not.toContain('\n');
+    expect(e.hint).toMatch(hint);
+    expect(e.hint).toContain('{{document}}, {{id}}, {{path}} and {{field.NAME}}');
+  });
+
+  it('names every unknown placeholder once', () => {
+    const e = thrown(() => resolvePrompt('p.txt', { cwd: dirWith({ 'p.txt': '{{title}} {{author}} {{title}} {{document}}' }) }));
+    expect(e.message).toMatch(/^Unknown placeholders \{\{title\}\}, \{\{author\}\} in /);
+  });
+
+  it.each<[string, ResolvePromptOptions & { spec: string }, string]>([
+    ['the system message of a template file', { spec: 't.json', cwd: dirWith({ 't.json': '{"system": "You read {{titel}}.", "user": "{{document}}"}' }) }, 'the system message of '],
+    ['a config prompt (string)', { spec: 'tldr', configPrompts: { tldr: 'One line: {{documnet}}' }, configPath: '/x/llmbatch.config.yaml' }, 'prompts.tldr of /x/llmbatch.config.yaml'],
+    ['a config prompt (object)', { spec: 'tldr', configPrompts: { tldr: { user: '{{document}}', system: '{{lang}}' } } }, "the system message of the config's prompts.tldr"],
+    ['--system text', { spec: 'summarize', system: 'Answer in {{language}}.' }, 'the --system text'],
+    ['a --system file', { spec: 'summarize', cwd: dirWith({ 'sys.txt': 'About {{topic}}' }), system: 'sys.txt' }, 'the --system file '],
+  ])('in %s', (_label, { spec, ...opts }, where) => {
+    const e = thrown(() => resolvePrompt(spec, opts));
+    expect(e.code).toBe('config');
+    expect(e.message).toContain(where);
+  });
+
+  it.each([
+    ['JSON braces', 'Answer as {"title": "…", "tags": [{"name": "x"}]} for:\n\n{{document}}'],
+    ['JSON with doubled braces', 'Shape: {{"a": 1}} and {{ }} and {{}}\n\n{{document}}'],
+    ['mustache-style triple braces around a known one', '{{{document}}}'],
+    ['every known placeholder, with spaces', '{{ id }} {{path}} {{field.title}} {{field.first-name}} {{ document }}'],
+    ['a lone {{', 'Use {{ to open a block.\n\n{{document}}'],
+    ['not a name', '{{1}} {{#each}} {{a b}}'],
+  ])('%s: not refused', (_label, user) => {
+    const cwd = dirWith({ 'p.txt': user });
+    expect(resolvePrompt('p.txt', { cwd }).user).toBe(user);
+  });
+
+  it.each(Object.keys(BUILTIN_PROMPTS))('the built-in %s passes, with and without --system', (name) => {
+    expect(resolvePrompt(name)).toEqual(BUILTIN_PROMPTS[name]);
+    expect(resolvePrompt(name, { system: 'Answer in French about {{path}}.' }).system).toBe('Answer in French about {{path}}.');
+  });
+
+  it('an overridden system message is not checked: it is not sent', () => {
+    const cwd = dirWith({ 't.json': '{"system": "old {{typo}}", "user": "{{document}}"}' });
+    expect(resolvePrompt('t.json', { cwd, system: 'new' }).system).toBe('new');
   });
 });

@@ -92,7 +92,7 @@ export function commandLine(cli: Cli): string {
 
 /** How -p is resolved: config prompts, built-ins, files relative to the working folder, --system. */
 export function promptOptions(settings: Settings): ResolvePromptOptions {
-  return { configPrompts: settings.configPrompts, cwd: settings.cwd, system: settings.system };
+  return { configPrompts: settings.configPrompts, configPath: settings.configPath, cwd: settings.cwd, system: settings.system };
 }
 
 /** Warnings go to stderr unless --quiet. */
