@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
-import { parseYaml } from './yaml.js';
+import { parseYaml, yamlErrorMessage } from './yaml.js';
 import { isRedisUrl } from './paths.js';
 import { LlmbatchError } from '../errors.js';
 import type { ConfigPrompt } from '../prompt/load.js';
@@ -85,11 +85,12 @@ function parseFile(path: string): unknown {
   } catch (e) {
     throw new LlmbatchError('config', `Cannot read config file ${path}: ${(e as NodeJS.ErrnoException).code ?? e}`);
   }
+  const json = path.endsWith('.json');
   try {
-    return path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+    return json ? JSON.parse(text) : parseYaml(text);
   } catch (e) {
-    const kind = path.endsWith('.json') ? 'JSON' : 'YAML';
-    throw new LlmbatchError('config', `${path}: not valid ${kind}: ${(e as Error).message.split('\n')[0]}`, 'Fix the syntax, or pass --config with another file.');
+    const message = json ? `${path}: not valid JSON: ${(e as Error).message.split('\n')[0]}` : yamlErrorMessage(path, text, e);
+    throw new LlmbatchError('config', message, 'Fix the syntax, or pass --config with another file.');
   }
 }
 

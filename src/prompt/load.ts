@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
-import { parseYaml } from '../config/yaml.js';
+import { parseYaml, yamlErrorMessage } from '../config/yaml.js';
 import { z } from 'zod';
 import { LlmbatchError } from '../errors.js';
 import { BUILTIN_PROMPTS } from './builtin.js';
@@ -50,7 +50,7 @@ function fromFile(path: string): PromptTemplate {
     try {
       raw = ext === '.json' ? JSON.parse(text) : parseYaml(text);
     } catch (e) {
-      throw new LlmbatchError('config', `${path}: not valid ${ext === '.json' ? 'JSON' : 'YAML'}: ${(e as Error).message.split('\n')[0]}`);
+      throw new LlmbatchError('config', ext === '.json' ? `${path}: not valid JSON: ${(e as Error).message.split('\n')[0]}` : yamlErrorMessage(path, text, e));
     }
     return fromObject(raw, name, path);
   }

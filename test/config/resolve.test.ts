@@ -457,6 +457,32 @@ describe('routes', () => {
   });
 });
 
+describe('a YAML syntax error says file:line:column and the reason, in one line', () => {
+  it.each<[string, string, string]>([
+    ['a duplicate key', 'model: a\nconcurrency: 2\nmodel: b\n', ':3:1: not valid YAML: Map keys must be unique'],
+    ['a tab as indentation', 'models:\n\tmy-llama:\n    input: 0\n', ':2:1: not valid YAML: Tabs are not allowed as indentation'],
+    ['an unclosed flow list', 'model: a\ncompress: [whitespace, dedupe\nconcurrency: 4\n', ':3:1: not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]'],
+    ['a mapping under a scalar', 'model: gpt-4o-mini\n  concurrency: 3\n', ':1:8: not valid YAML: Nested mappings are not allowed in compact mappings'],
+    // Found after parsing, with no place from the library: the alias is looked up.
+    ['an alias to an anchor not set before it', 'model: &m gpt-4o-mini\nroutes:\n  - model: *m\n  - model: *fallback\n', ':4:12: not valid YAML: Unresolved alias (the anchor must be set before the alias): fallback'],
+  ])('%s', (_label, text, expected) => {
+    const cwd = dirWith({ 'llmbatch.config.yaml': text });
+    const e = thrown(() => settle({}, baseEnv, cwd));
+    expect(e.code).toBe('config');
+    expect(e.exitCode).toBe(2);
+    expect(e.message).toBe(join(cwd, 'llmbatch.config.yaml') + expected);
+    expect(e.hint).toBe('Fix the syntax, or pass --config with another file.');
+  });
+
+  it('in a route file too', () => {
+    const cwd = dirWith({ 'routes.yaml': 'routes:\n  - model: a\n   fallback: [b]\n' });
+    const e = thrown(() => settle({ route: 'routes.yaml' }, baseEnv, cwd));
+    const file = join(cwd, 'routes.yaml');
+    expect(e.message.startsWith(`${file}:3:`)).toBe(true);
+    expect(e.message.slice(file.length)).toMatch(/^:3:\d+: not valid YAML: [^\n]+[^:\n]$/);
+  });
+});
+
 describe('parseDuration', () => {
   it.each([
     ['90s', 90_000],

@@ -254,6 +254,19 @@ describe('usage errors exit 2', () => {
     expect(res.stdout).toBe('');
   });
 
+  it.each([
+    ['a duplicate key', 'model: gpt-4o-mini\nconcurrency: 4\nmodel: gpt-4.1\n', '3:1', 'Map keys must be unique'],
+    ['a tab as indentation', 'models:\n\tmy-llama:\n    input: 0\n', '2:1', 'Tabs are not allowed as indentation'],
+    ['an alias to a missing anchor', 'model: gpt-4o-mini\nconcurrency: *workers\n', '2:14', 'Unresolved alias (the anchor must be set before the alias): workers'],
+  ])('a YAML syntax error (%s) in llmbatch.config.yaml → exit 2, FILE:LINE:COL and the reason in one error line, no stack', async (_label, text, at, reason) => {
+    const cwd = tempDir('llmbatch-badyaml-');
+    writeFileSync(join(cwd, 'llmbatch.config.yaml'), text);
+    const res = await runCli(['estimate', FIXTURES], { cwd });
+    expectUsageError(res);
+    expect(res.stderr).toBe(`error: ${join(cwd, 'llmbatch.config.yaml')}:${at}: not valid YAML: ${reason}\nhint: Fix the syntax, or pass --config with another file.\n`);
+    expect(res.stdout).toBe('');
+  });
+
   it('a bad --config FILE → exit 2 naming the file and key; models too', async () => {
     const dir = tempDir('llmbatch-badconfig-');
     const file = join(dir, 'team.json');

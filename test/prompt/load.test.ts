@@ -177,6 +177,15 @@ describe('.json / .yaml templates', () => {
   });
 });
 
+describe('a YAML prompt file with a syntax error', () => {
+  it('says file:line:column and the reason, in one line', () => {
+    const cwd = dirWith({ 't.yaml': 'name: t\nuser: "Summarize {{document}}\n  briefly: yes"\nuser: again\n' });
+    const e = thrown(() => resolvePrompt('t.yaml', { cwd }));
+    expect(e.code).toBe('config');
+    expect(e.message).toBe(`${join(cwd, 't.yaml')}:4:1: not valid YAML: Map keys must be unique`);
+  });
+});
+
 describe('config prompts', () => {
   const configPrompts: Record<string, ConfigPrompt> = {
     tldr: 'One sentence summary:\n\n{{document}}',
