@@ -10,11 +10,12 @@ import path from 'node:path';
 import { LlmbatchError } from '../errors.js';
 import { globFilter, isGlob, makeFilter, parseGlob, type GlobInput, type PathFilter } from './glob.js';
 import { decodeText, logicalName, MAX_DOCUMENT_BYTES, readText, tooLarge } from './read.js';
-import { csvItems, jsonArrayItems, jsonlItems, recordFormat, type RawItem } from './records.js';
+import { csvItems, jsonFileItems, jsonlItems, recordFormat, type RawItem } from './records.js';
 import type { InputItem, InputOptions } from './types.js';
 import { errorReason, walk } from './walk.js';
 
 export type { Document, InputError, InputItem, InputOptions, Skipped } from './types.js';
+export { readNotes } from './notes.js';
 
 type Plan =
   | { kind: 'stdin'; stdin: AsyncIterable<Buffer | string> }
@@ -145,8 +146,7 @@ async function* fileItems(abs: string, rel: string, opts: InputOptions): AsyncGe
     yield { kind: 'skipped', skipped: { path: rel, reason: read.reason } };
     return;
   }
-  const records = format === 'json' ? jsonArrayItems(read.text, file, opts) : undefined;
-  if (records) yield* records;
+  if (format === 'json') yield* jsonFileItems(read.text, file, opts);
   else yield { kind: 'document', document: { id: rel, path: rel, source: abs, text: read.text } };
 }
 

@@ -182,20 +182,47 @@ async function* csvRaw(file: FileRef, opts: InputOptions): AsyncGenerator<RawIte
 }
 
 /**
- * The records of a `.json` file's text, or undefined when it is not an array of objects
- * (then it is an ordinary text document). Ids fall back to the line each element starts on.
+ * A `.json` file's items. An array holding objects is a record file: one document per object;
+ * any other element is an error naming `file:line`, and the rest still run (as a JSONL line
+ * that is not an object). Text that opens an array but does not parse is an error naming the
+ * file: records were meant, and sending the broken text as one document would be paid for.
+ * Anything else (an object, a scalar, an array of no objects, JSON with comments) is one text
+ * document, with a note saying why it was not read as records.
  */
-export function jsonArrayItems(text: string, file: FileRef, opts: InputOptions): RawItem[] | undefined {
+export function jsonFileItems(text: string, file: FileRef, opts: InputOptions): RawItem[] {
+  const asText = (note: string): RawItem[] => [{ kind: 'document', document: { id: file.rel, path: file.rel, source: file.abs, text, note } }];
   let value: unknown;
   try {
     value = JSON.parse(text);
-  } catch {
-    return undefined;
+  } catch (err) {
+    if (!/^\s*\[/.test(text)) return asText('not valid JSON');
+    const { line, reason } = jsonProblem(text, err);
+    if (line === undefined) return [{ kind: 'error', error: { id: file.rel, path: file.rel, message: `${file.rel}: malformed JSON (${reason})` } }];
+    return [errorAt(file, line, `malformed JSON (${reason})`)];
   }
-  if (!Array.isArray(value) || !value.every(isPlainObject)) return undefined;
+  if (!Array.isArray(value)) return asText(`${value === null ? 'JSON null' : `a JSON ${typeof value}`}, not an array of objects`);
+  if (value.length === 0) return [{ kind: 'skipped', skipped: { path: file.rel, reason: 'empty' } }];
+  if (!value.some(isPlainObject)) return asText('an array with no objects in it');
   const lines = elementLines(text);
-  const items = value.map((record, i) => recordItem(record, file, lines[i] ?? 1, opts));
-  return items.length > 0 ? items : [{ kind: 'skipped', skipped: { path: file.rel, reason: 'empty' } }];
+  return value.map((record, i) => {
+    const line = lines[i] ?? 1;
+    return isPlainObject(record) ? recordItem(record, file, line, opts) : errorAt(file, line, `not a record (expected an object, got ${kindOf(record)})`);
+  });
+}
+
+/**
+ * V8's reason without the text it quotes (which may span lines), and the line it points at:
+ * "… in JSON at position N", or the end for "Unexpected end of JSON input".
+ */
+function jsonProblem(text: string, err: unknown): { line?: number; reason: string } {
+  const message = String((err as Error)?.message ?? err);
+  const at = / in JSON at position (\d+)/.exec(message);
+  const pos = at ? Number(at[1]) : /^Unexpected end of JSON input/.test(message) ? text.trimEnd().length : undefined;
+  const reason = message.replace(/ in JSON at position \d+.*$/s, '').replace(/^(Unexpected token '[^']*'), ".*$/s, '$1');
+  if (pos === undefined) return { reason };
+  let line = 1;
+  for (let i = 0; i < pos && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  return { line, reason };
 }
 
 /** 1-based line on which each top-level element of a valid JSON array starts. */

@@ -11,6 +11,11 @@ export interface Document {
   fields?: Record<string, unknown>;
   /** Position in the input stream (0-based), for writing outputs in input order. */
   index: number;
+  /**
+   * Why a record file was read as one text document instead (a `.json` file that is not an
+   * array of objects: "a JSON object, not an array of objects"); reports say so (readNotes).
+   */
+  note?: string;
 }
 
 /** A file or record the walk passed over, with the reason (never silently dropped). */

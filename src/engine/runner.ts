@@ -17,6 +17,7 @@ import { setMaxListeners } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import type { CompletionCache } from '../cache/index.js';
 import type { InputItem } from '../documents/types.js';
+import { readNotes } from '../documents/notes.js';
 import { LlmbatchError } from '../errors.js';
 import type { Ledger } from '../ledger/index.js';
 import type { ModelRegistry } from '../models/index.js';
@@ -120,6 +121,7 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
   const records: UsageRecord[] = [];
   const skipped: { path: string; reason: string }[] = [];
   const warnings: string[] = [];
+  const notes = readNotes();
   const progress: Progress = { discovered: 0, inputDone: false, done: 0, failed: 0, cached: 0, skipped: 0, inputTokens: 0, outputTokens: 0, spent: 0, inFlight: 0, retries: 0, lastRetry: null };
 
   const reportProgress = () => emit({ type: 'progress', progress: { ...progress, inFlight: slots.active } });
@@ -260,6 +262,7 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
         continue;
       }
       const doc = item.document;
+      notes.add(doc);
       await queue.onSizeLessThan(Math.max(1, queue.concurrency));
       while (order.size > MAX_HELD && !stopping) await sleep(20);
       if (stopping) {
@@ -300,6 +303,8 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
   }
 
   const status: RunStatus = fatal ? 'aborted' : stopping === 'signal' ? 'interrupted' : stopping === 'budget' ? 'budget' : 'done';
+  const noted = notes.warning();
+  if (noted) warnings.push(noted);
   if (status === 'budget') warnings.push(budgetWarning(opts.budget!, progress.discovered - progress.done - progress.failed, inputLeft, deps.cache !== null));
   const report = summarizeRun(records, {
     run_id: runId, command: opts.command, started_at: startedAt, finished_at: new Date().toISOString(),

@@ -11,6 +11,7 @@
  * as in `estimate`.
  */
 import type { InputItem } from '../documents/types.js';
+import { readNotes } from '../documents/notes.js';
 import { costOf, type ModelRegistry } from '../models/index.js';
 import type { GateOptions } from '../report/compare.js';
 import type { CompareVariant } from '../report/types.js';
@@ -100,6 +101,7 @@ export async function estimateVariants(opts: CompareOptions, specs: VariantSpec[
   const skipped: { path: string; reason: string }[] = [];
   let documents = 0;
   const window: Pending[] = [];
+  const read = readNotes();
 
   const settle = async (p: Pending) => {
     for (let i = 0; i < plan.length; i++) {
@@ -122,6 +124,7 @@ export async function estimateVariants(opts: CompareOptions, specs: VariantSpec[
         continue;
       }
       const doc = item.document;
+      read.add(doc);
       documents++;
       // Per document: compressed texts by setting; DocumentCounts shares the counting.
       const compressed = new Map<string, string>();
@@ -147,6 +150,8 @@ export async function estimateVariants(opts: CompareOptions, specs: VariantSpec[
   }
 
   const notes: string[] = [];
+  const noted = read.warning();
+  if (noted) notes.push(noted);
   const variants = plan.map((k, i): CompareVariant => {
     const { info, known, requested } = k.lookup;
     if (!known) notes.push(`Model "${requested}" is not in the registry: its cost is unknown (?). Add it under "models:" in the config to price it.`);

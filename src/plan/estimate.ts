@@ -5,6 +5,7 @@
  * --by-file, one row per document.
  */
 import type { InputItem } from '../documents/types.js';
+import { readNotes } from '../documents/notes.js';
 import type { ModelRegistry, RegisteredModel } from '../models/index.js';
 import { costOf } from '../models/index.js';
 import type { PromptTemplate } from '../prompt/index.js';
@@ -63,6 +64,7 @@ export async function estimate(opts: EstimateOptions): Promise<EstimateResult> {
     by_file: opts.byFile ? [] : undefined, output_estimate: { method: 'fill-ratio', fill_ratio: opts.fillRatio }, warnings,
   };
   const window: Pending[] = [];
+  const notes = readNotes();
 
   const settle = async (p: Pending) => {
     const docTokens = await p.docTokens;
@@ -97,6 +99,7 @@ export async function estimate(opts: EstimateOptions): Promise<EstimateResult> {
       if (item.kind === 'skipped') { result.skipped.push(item.skipped); continue; }
       if (item.kind === 'error') { result.errors.push({ id: item.error.id, message: item.error.message }); continue; }
       const doc = item.document;
+      notes.add(doc);
       result.documents++;
       const prepared = opts.transform ? await opts.transform(doc) : null;
       const text = prepared?.text ?? doc.text;
@@ -115,6 +118,8 @@ export async function estimate(opts: EstimateOptions): Promise<EstimateResult> {
   } finally {
     await counter.close();
   }
+  const noted = notes.warning();
+  if (noted) warnings.push(noted);
 
   result.models = models.map((m, i): EstimateModel => {
     const t = totals[i];

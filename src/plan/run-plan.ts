@@ -7,6 +7,7 @@
  */
 import { cacheKey, type CompletionCache } from '../cache/index.js';
 import type { InputItem } from '../documents/types.js';
+import { readNotes } from '../documents/notes.js';
 import { buildRequest, condenseRequest, DocumentFailure } from '../engine/build.js';
 import { chunkDocument, mapReduceModel, reduceShape } from '../engine/map-reduce.js';
 import { costOf, type ModelRegistry } from '../models/index.js';
@@ -75,10 +76,12 @@ export async function planRun(opts: PlanOptions): Promise<RunPlan> {
     extraUpper = extraUpper === null || high === null ? null : extraUpper + high;
   };
 
+  const notes = readNotes();
   for await (const item of opts.items) {
     if (item.kind === 'skipped') { plan.skipped.push(item.skipped); continue; }
     if (item.kind === 'error') { plan.errors.push({ id: item.error.id, message: item.error.message }); continue; }
     const doc = item.document;
+    notes.add(doc);
     plan.documents++;
     const prepared = opts.transform ? await opts.transform(doc) : null;
     const text = prepared?.text ?? doc.text;
@@ -180,6 +183,8 @@ export async function planRun(opts: PlanOptions): Promise<RunPlan> {
   if (plan.models.length === 0) {
     plan.models.push({ model: opts.model, documents: 0, input_tokens: 0, input_tokens_before_compression: 0, output_tokens_estimate: 0, cost_usd: { low: 0, high: 0 }, over_context: 0, over_context_ids: [], exact: true, price_known: true });
   }
+  const noted = notes.warning();
+  if (noted) plan.warnings.push(noted);
   if (unfit.length) plan.warnings.push(`${unfit.length} document(s) will fail, sending nothing: the prompt and max output tokens leave no room for chunks (${unfit.slice(0, 3).join(', ')}${unfit.length > 3 ? ', …' : ''}).`);
   plan.upper_bound_usd = upper === null || extraUpper === null ? null : upper + extraUpper;
   return plan;

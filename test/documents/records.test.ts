@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { boundedLines } from '../../src/documents/records.js';
+import { readNotes } from '../../src/documents/index.js';
 import { collect, docs, errors, skips, summary, tree } from './helpers.js';
 
 describe('JSONL records', () => {
@@ -127,19 +128,82 @@ describe('JSON files', () => {
   });
 
   it.each([
-    ['an object', '{"text": "not an array"}'],
-    ['an array of strings', '["a", "b"]'],
-    ['invalid JSON', '{ "a": 1, // comment\n}'],
-  ])('reads %s as one plain text document', async (_name, json) => {
+    ['an object', '{"text": "not an array"}', 'a JSON object, not an array of objects'],
+    ['a string', '"just a string"', 'a JSON string, not an array of objects'],
+    ['a number', '42', 'a JSON number, not an array of objects'],
+    ['null', 'null', 'JSON null, not an array of objects'],
+    ['an array of strings', '["a", "b"]', 'an array with no objects in it'],
+    ['an array of arrays', '[[1], [2]]', 'an array with no objects in it'],
+    ['JSON with comments (tsconfig.json)', '{ "a": 1, // comment\n}', 'not valid JSON'],
+  ])('reads %s as one plain text document, with a note saying why', async (_name, json, note) => {
     const root = await tree({ 'x.json': json });
     const items = await collect([root]);
     expect(summary(items)).toEqual(['doc x.json']);
     expect(docs(items)[0].text).toBe(json);
+    expect(docs(items)[0].note).toBe(note);
+  });
+
+  it('an array of objects carries no note; nor does a plain file', async () => {
+    const root = await tree({ 'r.json': '[{"text": "a"}]', 'notes.md': '# not records' });
+    expect(docs(await collect([root])).map((d) => d.note)).toEqual([undefined, undefined]);
+  });
+
+  it('in an array of objects, an element that is not one is an error naming file:line; the rest still run', async () => {
+    const json = '[\n  {"id": "a", "text": "first"},\n  "stray string",\n  null,\n  {"id": "d", "text": "last"}\n]\n';
+    const items = await collect([await tree({ 'r.json': json })]);
+    expect(summary(items)).toEqual(['doc r.json#a', 'error r.json:3', 'error r.json:4', 'doc r.json#d']);
+    expect(errors(items).map((e) => e.message)).toEqual([
+      'r.json:3: not a record (expected an object, got a string)',
+      'r.json:4: not a record (expected an object, got null)',
+    ]);
+    expect(docs(items).map((d) => d.note)).toEqual([undefined, undefined]);
+  });
+
+  // The reasons are V8's (Node 20 here); the assertions pin the place and the shape.
+  it.each([
+    ['cut short', '[\n  {"text": "one"},\n  {"text": "two"', /^r\.json:3: malformed JSON \(Expected ',' or '\}' after property value\)$/],
+    ['a missing comma', '[\n  {"text": "one"}\n  {"text": "two"}\n]', /^r\.json:3: malformed JSON \(Expected ',' or '\]' after array element\)$/],
+    ['only the opening bracket', '  [', /^r\.json:1: malformed JSON \(Unexpected end of JSON input\)$/],
+  ])('an array that does not parse (%s) is one error naming file:line, not a text document', async (_name, json, message) => {
+    const items = await collect([await tree({ 'r.json': json })]);
+    expect(docs(items)).toEqual([]);
+    expect(errors(items)).toHaveLength(1);
+    expect(errors(items)[0].message).toMatch(message);
+  });
+
+  it('an error V8 gives no position for names the file, in one line (the text it quotes is left out)', async () => {
+    const items = await collect([await tree({ 'r.json': '[\n  {"text": tru}\n]' })]);
+    expect(errors(items).map((e) => e.id)).toEqual(['r.json']);
+    expect(errors(items)[0].message).toMatch(/^r\.json: malformed JSON \(Unexpected token '\}'\)$/);
   });
 
   it('skips an empty array as empty', async () => {
     const root = await tree({ 'x.json': '[]' });
     expect(skips(await collect([root]))).toEqual([{ path: 'x.json', reason: 'empty' }]);
+  });
+});
+
+describe('readNotes: one warning for every .json file read as text', () => {
+  const note = 'a JSON object, not an array of objects';
+  const warningFor = (paths: string[]) => {
+    const notes = readNotes();
+    notes.add({ path: 'plain.md' });
+    for (const path of paths) notes.add({ path, note });
+    return notes.warning();
+  };
+
+  it.each<[string, string[], string | undefined]>([
+    ['none', [], undefined],
+    ['one', ['a.json'], `a.json is ${note}: it is read as one text document, not as records`],
+    ['two', ['a.json', 'b.json'], `2 .json files are not arrays of objects: each is read as one text document, not as records (a.json: ${note}; b.json: ${note})`],
+  ])('%s', (_label, paths, expected) => {
+    expect(warningFor(paths)).toBe(expected);
+  });
+
+  it('names the first three of many, and counts the rest', () => {
+    const warning = warningFor(['a.json', 'b.json', 'c.json', 'd.json', 'e.json']);
+    expect(warning).toMatch(/^5 \.json files are not arrays of objects: .*\(a\.json: .*; b\.json: .*; c\.json: .*; and 2 more\)$/);
+    expect(warning).not.toContain('d.json');
   });
 });
 
