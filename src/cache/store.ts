@@ -124,8 +124,23 @@ export class CompletionCache {
     }
     const keyv = new Keyv<CachedCompletion>({ store, namespace: 'llmbatch', throwOnErrors: true });
     keyv.on('error', () => {});
-    return new CompletionCache(path, keyv, store, opts.ttlMs);
+    const cache = new CompletionCache(path, keyv, store, opts.ttlMs);
+    // One damaged entry (a disk error, a hand edit) must not fail every lookup of its batch on
+    // every run: it is a miss, asked again, and the new answer replaces it.
+    const deserialize = keyv.deserialize!;
+    keyv.deserialize = (data) => {
+      try {
+        return deserialize(data);
+      } catch {
+        cache.unreadable++;
+        return undefined;
+      }
+    };
+    return cache;
   }
+
+  /** Entries found damaged by lookups so far (not JSON, or not the shape of an answer): treated as misses. */
+  unreadable = 0;
 
   private lookups = new Map<string, { resolve: (v: CachedCompletion | undefined) => void; reject: (e: unknown) => void }[]>();
   private lookupScheduled = false;
@@ -167,7 +182,12 @@ export class CompletionCache {
   async getMany(keys: string[]): Promise<(CachedCompletion | undefined)[]> {
     if (keys.length === 0) return [];
     const rows = await this.keyv.getMany(keys);
-    return rows.map((r) => r ?? undefined);
+    return rows.map((r) => {
+      if (r === undefined || r === null) return undefined;
+      if (isCompletion(r)) return r;
+      this.unreadable++;
+      return undefined;
+    });
   }
 
   /** Buffered; durable after the next flush (≤ 100 ms) or close(). Dropped once a write has failed (writeError). */
@@ -229,6 +249,17 @@ export class CompletionCache {
     if (doomed.length) await this.store.vacuum();
     return doomed.length;
   }
+}
+
+const isCount = (n: unknown) => typeof n === 'number' && Number.isFinite(n) && n >= 0;
+
+/** What the engine reads from an entry; anything else was not written by this cache format. */
+function isCompletion(v: unknown): v is CachedCompletion {
+  const c = v as Partial<CachedCompletion> | null;
+  return typeof c === 'object' && c !== null && typeof c.content === 'string' && typeof c.model === 'string'
+    && (typeof c.finish_reason === 'string' || c.finish_reason === null)
+    && typeof c.usage === 'object' && c.usage !== null && isCount(c.usage.input_tokens) && isCount(c.usage.output_tokens)
+    && isCount(c.usage.cached_input_tokens);
 }
 
 function parse(value: string): { value?: { created_at?: number }; expires?: number } | null {

@@ -305,6 +305,10 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
   const status: RunStatus = fatal ? 'aborted' : stopping === 'signal' ? 'interrupted' : stopping === 'budget' ? 'budget' : 'done';
   const noted = notes.warning();
   if (noted) warnings.push(noted);
+  const unreadable = deps.cache?.unreadable ?? 0;
+  if (unreadable > 0) {
+    warnings.push(`${unreadable} cache entr${unreadable === 1 ? 'y' : 'ies'} in ${deps.cache!.path} could not be read (damaged) and counted as missing: the request was sent again, and its answer replaces the entry.`);
+  }
   if (status === 'budget') warnings.push(budgetWarning(opts.budget!, progress.discovered - progress.done - progress.failed, inputLeft, deps.cache !== null));
   const report = summarizeRun(records, {
     run_id: runId, command: opts.command, started_at: startedAt, finished_at: new Date().toISOString(),

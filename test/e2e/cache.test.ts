@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import sqlite3 from 'sqlite3';
 import { startFakeOpenAI } from '../support/fake-openai.js';
-import { TEST_KEY, makeDocs, runCli, tempDir, testEnv } from '../support/cli.js';
+import { TEST_KEY, makeDocs, parseJsonl, runCli, tempDir, testEnv } from '../support/cli.js';
 
 let fake: Awaited<ReturnType<typeof startFakeOpenAI>>;
 beforeAll(async () => {
@@ -34,6 +35,35 @@ describe('cache command', () => {
     expect(JSON.parse(clear.stdout)).toEqual({ deleted: 12 });
     const after = await runCli(['cache', 'stats', '--cache', cache, '--json'], { env });
     expect(JSON.parse(after.stdout).entries).toBe(0);
+  });
+
+  it('a damaged entry (not JSON, or not an answer) is a miss: the run sends that request again, says so, and the new answer replaces it', async () => {
+    const env = testEnv(fake.baseURL);
+    const cache = join(tempDir(), 'c', 'cache.sqlite');
+    const docs = makeDocs(12);
+    expect((await runCli(['summarize', docs, '--cache', cache], { env })).code).toBe(0);
+    const db = new sqlite3.Database(cache);
+    const exec = (sql: string) => new Promise<void>((res, rej) => db.exec(sql, (e) => (e ? rej(e) : res())));
+    await exec(`UPDATE completions SET value = '{not json' WHERE rowid = (SELECT min(rowid) FROM completions);
+      UPDATE completions SET value = '{"value":{"content":42},"expires":null}' WHERE rowid = (SELECT max(rowid) FROM completions);`);
+    await new Promise<void>((res) => db.close(() => res()));
+
+    fake.reset();
+    const out = join(tempDir(), 'out.jsonl');
+    const res = await runCli(['summarize', docs, '--cache', cache, '-o', out], { env });
+    expect(res.code, res.stderr).toBe(0);
+    expect(fake.stats.requests).toBe(2);
+    expect(res.stderr).toContain(`warning: 2 cache entries in ${cache} could not be read (damaged) and counted as missing`);
+    expect(res.stderr).not.toContain('this is a bug');
+    const lines = parseJsonl(readFileSync(out, 'utf8'));
+    expect(lines.map((l) => l.error)).toEqual(Array(12).fill(null));
+    expect(lines.filter((l) => !l.cached)).toHaveLength(2);
+
+    fake.reset();
+    const again = await runCli(['summarize', docs, '--cache', cache], { env });
+    expect(again.code).toBe(0);
+    expect(fake.stats.requests).toBe(0);
+    expect(again.stderr).not.toContain('could not be read');
   });
 
   it('stats, clear and prune on a cache that does not exist yet report nothing and create nothing', async () => {
