@@ -77,6 +77,8 @@ export interface RunOutcome {
   status: RunStatus;
   /** Set when the provider refused the key or the model (exit 4). */
   fatal?: LlmbatchError;
+  /** Status 'budget': why the run stopped and what was left (also among the report's warnings). */
+  budgetNote?: string;
 }
 
 const MAX_HELD = 10_000;
@@ -309,7 +311,8 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
   if (unreadable > 0) {
     warnings.push(`${unreadable} cache entr${unreadable === 1 ? 'y' : 'ies'} in ${deps.cache!.path} could not be read (damaged) and counted as missing: the request was sent again, and its answer replaces the entry.`);
   }
-  if (status === 'budget') warnings.push(budgetWarning(opts.budget!, progress.discovered - progress.done - progress.failed, inputLeft, deps.cache !== null));
+  const budgetNote = status === 'budget' ? budgetWarning(opts.budget!, progress.discovered - progress.done - progress.failed, inputLeft, deps.cache !== null) : undefined;
+  if (budgetNote) warnings.push(budgetNote);
   const report = summarizeRun(records, {
     run_id: runId, command: opts.command, started_at: startedAt, finished_at: new Date().toISOString(),
     interrupted: status === 'interrupted', skipped, total: progress.discovered + skipped.length, warnings,
@@ -321,7 +324,7 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
     fatal ??= e;
     return { report, status: 'aborted', fatal };
   }
-  return { report, status, fatal };
+  return { report, status, fatal, budgetNote };
 }
 
 /**

@@ -314,6 +314,19 @@ describe('run / summarize end to end', () => {
     expect(res.stderr).toBe('');
   });
 
+  it('a budget reached mid-run exits 3 with the reason on stderr, also with --quiet', async () => {
+    // The server bills far more than the estimate (another tokenizer, hidden tokens): the
+    // pre-start check passes, the in-run stop ends the run.
+    fake.setOptions({ respond: () => ({ content: 'summary', usage: { prompt_tokens: 100_000, completion_tokens: 10 } }) });
+    const docs = makeDocs(20);
+    for (const quiet of [[], ['-q']]) {
+      const res = await runCli(['summarize', docs, '-c', '1', '--no-cache', '--budget', '0.05', ...quiet], { env: testEnv(fake.baseURL) });
+      expect(res.code, res.stderr).toBe(3);
+      expect(res.stderr).toMatch(/Stopped dispatching: spend reached the budget of \$0\.05\. \d+ documents were not processed; run again with a larger --budget to finish\./);
+      if (quiet.length) expect(res.stderr.trim().split('\n')).toHaveLength(1);
+    }
+  });
+
   it('--budget below the estimate refuses to start (exit 3, nothing sent)', async () => {
     const docs = makeDocs(20);
     const res = await runCli(['summarize', docs, '--budget', '0.000001'], { env: testEnv(fake.baseURL) });

@@ -97,7 +97,7 @@ export default async function runCommand(cmd: Command, inputs: string[]): Promis
       progress.stop();
       interrupt.dispose();
     }
-    const { report, status, fatal } = outcome;
+    const { report, status, fatal, budgetNote } = outcome;
     // A run aborted at once (a wrong key: nothing answered) does not replace a previous --out
     // file with an empty one.
     await sink.close(!fatal || report.documents.done + report.documents.failed > 0);
@@ -107,6 +107,8 @@ export default async function runCommand(cmd: Command, inputs: string[]): Promis
       const first = report.failures[0];
       cli.stderr.write(redact(`${report.documents.failed} of ${report.documents.total} documents failed${first ? ` (first: ${first.error.includes(first.id) ? '' : `${first.id}: `}${first.error})` : ''}; their error records are in the output\n`, cli.secrets));
     }
+    // Exit 3 says why, even with --quiet: a CI log must not end in a bare non-zero status.
+    if (cli.quiet && budgetNote) cli.stderr.write(`${budgetNote}\n`);
     // `report` finds this run's ledger by itself unless the cache was moved with --cache.
     if (settings.report) await saveReport(settings.report, report, settings.cacheFrom === 'flag' && typeof settings.cache === 'string' ? settings.cache : undefined);
     if (fatal) throw fatal;
