@@ -45,14 +45,50 @@ export function readReason(err: unknown): string {
 /** gunzip, refusing output above MAX_DOCUMENT_BYTES (a small .gz can hold gigabytes). */
 const gunzipBounded = (bytes: Uint8Array): Promise<Buffer> => promisify(gunzip)(bytes, { maxOutputLength: MAX_DOCUMENT_BYTES });
 
+/** Windows-1252 at 0x80-0x9F, in order; '' where it has nothing (those stay Latin-1's C1 controls). */
+const CP1252_HIGH = [
+  '€', '', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '', 'Ž', '',
+  '', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '', 'ž', 'Ÿ',
+];
+
+/** Share of bytes above ASCII beyond which non-UTF-8 bytes are not read as Windows-1252 text. */
+const MAX_LEGACY_RATIO = 0.3;
+
+/** Control characters plain text does not hold (tab, newlines, form feed and ESC aside). */
+const CONTROL = /[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]/;
+
+/**
+ * Bytes that are not UTF-8 and hold no UTF-8 character at all (only ASCII around the invalid
+ * bytes), no UTF-8 BOM, no control characters, and at most 30% of bytes above ASCII: text from an old Western system, read as
+ * Windows-1252 (Latin-1's superset). `café` in Latin-1 is one invalid byte per accent, which
+ * would otherwise reach the model as U+FFFD — or, in accented text, be skipped as binary.
+ * UTF-8 with a few bad bytes keeps its UTF-8 reading (and U+FFFD for those bytes).
+ */
+function legacyText(bytes: Uint8Array, utf8: string): string | null {
+  if (/[^\x00-\x7f\ufffd]/.test(utf8) || (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)) return null;
+  // Accented prose has a minority of such bytes; more than that is not text (binary).
+  let high = 0;
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] >= 0x80) high++;
+  if (high > bytes.length * MAX_LEGACY_RATIO) return null;
+  // Latin-1 plus Windows-1252's letters and signs at 0x80-0x9F (Node's TextDecoder reads that
+  // label as plain Latin-1, where they are control characters).
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1')
+    .replace(/[\x80-\x9f]/g, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80] || c);
+  return CONTROL.test(text) ? null : text;
+}
+
 /** Bytes → text, or the reason it is not a document. The decoder drops a leading BOM. */
 export function decodeText(bytes: Uint8Array): TextResult {
   if (bytes.length > MAX_DOCUMENT_BYTES) return { ok: false, reason: tooLarge(bytes.length) };
   if (bytes.subarray(0, SNIFF_BYTES).includes(0)) return { ok: false, reason: 'binary' };
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+  let text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
   let bad = 0;
   // Most documents have none: one native search instead of a loop over every character.
-  if (text.includes('\ufffd')) for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 0xfffd) bad++;
+  if (text.includes('\ufffd')) {
+    const legacy = legacyText(bytes, text);
+    if (legacy !== null) text = legacy;
+    else for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 0xfffd) bad++;
+  }
   if (bad > 0 && bad / text.length > MAX_REPLACEMENT_RATIO) return { ok: false, reason: 'binary' };
   if (isBlank(text)) return { ok: false, reason: 'empty' };
   return { ok: true, text };

@@ -110,6 +110,26 @@ describe('walking folders', () => {
     expect(doc.text).toBe('Café prices rose by 3 per cent in \uFFFD 2024.');
   });
 
+  it('reads Latin-1 / Windows-1252 text (no UTF-8 in it) in that encoding instead of skipping it as binary', async () => {
+    // ~17% of the bytes are accents: over the 10% of invalid UTF-8 that counts as binary.
+    const accented = Buffer.from('Café naïve résumé, déjà vu à Noël. '.repeat(40), 'latin1');
+    // Windows-1252 has € at 0x80 and — at 0x97 (control characters in Latin-1).
+    const win = Buffer.from([...Buffer.from('Prices: 50 '), 0x80, 0x20, 0x97, ...Buffer.from(' caf'), 0xe9, 0x0a]);
+    const root = await tree({ 'fr.txt': accented, 'win.txt': win });
+    const out = docs(await collect([root]));
+    expect(out.map((d) => d.id)).toEqual(['fr.txt', 'win.txt']);
+    expect(out[0].text).toBe('Café naïve résumé, déjà vu à Noël. '.repeat(40));
+    expect(out[1].text).toBe('Prices: 50 \u20ac \u2014 caf\u00e9\n');
+  });
+
+  it.each([
+    ['control characters', Buffer.from([0x41, 0xe9, 0x01, 0xe9, 0x02, 0x41])],
+    ['mostly high bytes', Buffer.from(Array.from({ length: 100 }, (_, i) => (i % 3 ? 0xe9 : 0x41)))],
+  ])('does not read bytes with %s as Windows-1252 text', async (_name, content) => {
+    const root = await tree({ 'f.dat': content });
+    expect(summary(await collect([root]))).toEqual(['skip f.dat (binary)']);
+  });
+
   it('sniffs NUL only in the first 8 KiB', async () => {
     const root = await tree({ 'late-nul.txt': 'x'.repeat(9000) + '\0' });
     expect(summary(await collect([root]))).toEqual(['doc late-nul.txt']);
