@@ -12,14 +12,17 @@ export interface Tokenizer {
   hardSplit(text: string, maxTokens: number): string[];
 }
 
-function pieces(text: string, maxTokens: number, tok: Tokenizer): string[] {
-  const out: string[] = [];
+/** The pieces to pack, with their token counts (counted once: counting is the cost of chunking). */
+function pieces(text: string, maxTokens: number, tok: Tokenizer): { text: string; tokens: number }[] {
+  const out: { text: string; tokens: number }[] = [];
   for (const para of text.split(/\n{2,}/)) {
     if (!para.trim()) continue;
-    if (tok.count(para) <= maxTokens) { out.push(para); continue; }
+    const n = tok.count(para);
+    if (n <= maxTokens) { out.push({ text: para, tokens: n }); continue; }
     for (const sentence of para.split(SENTENCE)) {
-      if (tok.count(sentence) <= maxTokens) out.push(sentence);
-      else out.push(...tok.hardSplit(sentence, maxTokens));
+      const m = tok.count(sentence);
+      if (m <= maxTokens) out.push({ text: sentence, tokens: m });
+      else for (const part of tok.hardSplit(sentence, maxTokens)) out.push({ text: part, tokens: tok.count(part) });
     }
   }
   return out;
@@ -31,8 +34,7 @@ export function splitIntoChunks(text: string, maxTokens: number, tok: Tokenizer)
   let current: string[] = [];
   let size = 0;
   const SEP = 1; // a blank line is about one token
-  for (const p of pieces(text, maxTokens, tok)) {
-    const n = tok.count(p);
+  for (const { text: p, tokens: n } of pieces(text, maxTokens, tok)) {
     if (current.length && size + SEP + n > maxTokens) {
       chunks.push(current.join('\n\n'));
       current = [];
