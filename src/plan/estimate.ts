@@ -3,9 +3,15 @@
  * through; each distinct (rendered text, encoding) is counted once, on worker threads once the
  * corpus is large. Memory holds a bounded window of documents, the top-N list and, only with
  * --by-file, one row per document.
+ *
+ * A document over a model's window is priced the way the run processes it: map-reduced on that
+ * model (map-reduce-plan.ts, the dry run's own planning), its chunk requests and reduce rounds
+ * in the tokens and cost. Only such documents pay for cutting; a cheap bound on the text's
+ * length picks the few that might be over, and only those keep their text until counted.
  */
-import type { InputItem } from '../documents/types.js';
+import type { Document, InputItem } from '../documents/types.js';
 import { readNotes } from '../documents/notes.js';
+import { DocumentFailure } from '../engine/build.js';
 import type { ModelRegistry, RegisteredModel } from '../models/index.js';
 import { costOf } from '../models/index.js';
 import type { PromptTemplate } from '../prompt/index.js';
@@ -13,6 +19,7 @@ import type { EstimateModel, EstimateResult } from '../report/types.js';
 import { TokenCounter, type CounterOptions } from '../tokens/index.js';
 import type { Encoding } from '../models/types.js';
 import { maxOutputFor, messagesFor } from './variant.js';
+import { planMapReduce, type MapReducePlan } from './map-reduce-plan.js';
 import type { TextTransform } from './text.js';
 import type { OutputHistory } from './compare-estimate.js';
 
@@ -39,7 +46,20 @@ interface Pending {
   saved: number;
   docTokens: Promise<number>;
   counts: Map<Encoding, Promise<number>>;
+  /** Kept only when the document might be over a window: what map-reduce planning cuts. */
+  source?: { doc: Document; text: string };
 }
+
+/**
+ * Without a prompt there is no run to mirror: a document over a window is priced as a prompt of
+ * `{{document}}` alone would run it (its chunks, then the reduce rounds over their answers).
+ */
+const BARE_PROMPT: PromptTemplate = { name: '(none)', user: '{{document}}' };
+/**
+ * A token is at least one UTF-8 byte and a UTF-16 unit at most three bytes; a message's framing
+ * is a few tokens (chat.ts). A request under this bound cannot be over a window.
+ */
+const maxTokensOf = (chars: number, messages: number) => 3 * chars + 8 * messages + 8;
 
 /** Documents awaiting their counts; large enough that one huge file does not stall the pool. */
 const WINDOW = 4096;
@@ -57,8 +77,13 @@ export async function estimate(opts: EstimateOptions): Promise<EstimateResult> {
   const counter = new TokenCounter(opts.counter);
   const promptName = opts.prompt?.name ?? null;
 
-  const totals = models.map(() => ({ documents: 0, input: 0, saved: 0, over: 0, overIds: [] as string[] }));
+  // input/calls: the estimate (answer calls: one per document, more when map-reduced);
+  // inputHigh/callsHigh: the upper bound, every answer at its max output tokens.
+  const totals = models.map(() => ({ documents: 0, input: 0, inputHigh: 0, calls: 0, callsHigh: 0, saved: 0, over: 0, overIds: [] as string[], chunks: 0 }));
   const maxOut = models.map((m) => maxOutputFor(opts.prompt, opts.maxOutputTokens, m.info));
+  /** The smallest room a request has in any of the windows. */
+  const room = Math.min(...models.map((m, i) => m.info.context - maxOut[i]));
+  const chunkSettings = { prompt: opts.prompt ?? BARE_PROMPT, maxOutputTokens: opts.maxOutputTokens, registry: opts.registry };
   const result: EstimateResult = {
     documents: 0, skipped: [], errors: [], prompt: promptName, compress: opts.compressLabel ?? 'none', models: [], largest: [],
     by_file: opts.byFile ? [] : undefined, output_estimate: { method: 'fill-ratio', fill_ratio: opts.fillRatio }, warnings,
@@ -72,16 +97,32 @@ export async function estimate(opts: EstimateOptions): Promise<EstimateResult> {
     for (const [enc, c] of p.counts) perEncoding.set(enc, await c);
     const row = opts.byFile ? { id: p.id, tokens: perEncoding.get(primary)!, cost_usd: {} as Record<string, number | null> } : null;
     models.forEach((m, i) => {
-      const input = perEncoding.get(m.info.encoding)!;
+      const counted = perEncoding.get(m.info.encoding)!;
       const t = totals[i];
       t.documents++;
-      t.input += input;
-      t.saved += p.saved;
-      if (input + maxOut[i] > m.info.context) {
+      let mr: MapReducePlan | null = null;
+      if (counted + maxOut[i] > m.info.context) {
         t.over++;
         if (t.overIds.length < 20) t.overIds.push(p.id);
+        try {
+          mr = planMapReduce(p.source!.doc, p.source!.text, m.requested, chunkSettings, () => Math.round(outputMean(i)));
+        } catch (e) {
+          if (!(e instanceof DocumentFailure)) throw e;
+          // The run fails this document with an error record, sending nothing: it costs nothing.
+          result.errors.push({ id: p.id, message: `${p.id}: fails on ${m.requested}, sending nothing: ${e.message}` });
+          if (row) row.cost_usd[m.requested] = 0;
+          return;
+        }
+        t.chunks += mr.chunks;
       }
-      if (row) row.cost_usd[m.requested] = costOf(m.info, { input_tokens: input, output_tokens: outputMean(i) });
+      const est = mr?.estimate ?? { input: counted, calls: 1 };
+      const worst = mr?.worst ?? est;
+      t.input += est.input;
+      t.calls += est.calls;
+      t.inputHigh += worst.input;
+      t.callsHigh += worst.calls;
+      t.saved += p.saved;
+      if (row) row.cost_usd[m.requested] = costOf(m.info, { input_tokens: est.input, output_tokens: est.calls * outputMean(i) });
     });
     if (row) result.by_file!.push(row);
     pushTop(result.largest, { id: p.id, tokens: docTokens }, opts.top);
@@ -110,7 +151,9 @@ export async function estimate(opts: EstimateOptions): Promise<EstimateResult> {
       // template): counting the document alone again would double the work.
       const docTokens = prepared?.tokensAfter != null ? Promise.resolve(prepared.tokensAfter) : counts.get(primary)!;
       const saved = prepared?.tokensBefore != null && prepared.tokensAfter != null ? prepared.tokensBefore - prepared.tokensAfter : 0;
-      window.push({ id: doc.id, saved, docTokens, counts });
+      const chars = messages ? messages.reduce((n, msg) => n + msg.content.length, 0) : text.length;
+      const source = maxTokensOf(chars, messages?.length ?? 0) > room ? { doc, text } : undefined;
+      window.push({ id: doc.id, saved, docTokens, counts, source });
       if (window.length >= WINDOW) await settle(window.shift()!);
     }
     counter.flush();
@@ -124,13 +167,13 @@ export async function estimate(opts: EstimateOptions): Promise<EstimateResult> {
   result.models = models.map((m, i): EstimateModel => {
     const t = totals[i];
     const history = histories[i];
-    const outEst = Math.round(t.documents * outputMean(i));
+    const outEst = Math.round(t.calls * outputMean(i));
     const low = costOf(m.info, { input_tokens: t.input, output_tokens: outEst });
-    const high = costOf(m.info, { input_tokens: t.input, output_tokens: t.documents * maxOut[i] });
+    const high = costOf(m.info, { input_tokens: t.inputHigh, output_tokens: t.callsHigh * maxOut[i] });
     if (history) result.output_estimate = { method: 'ledger', samples: history.samples };
     return {
       model: m.requested, documents: t.documents, input_tokens: t.input, input_tokens_before_compression: t.input + t.saved,
-      output_tokens_estimate: outEst, cost_usd: { low, high }, over_context: t.over, over_context_ids: t.overIds,
+      output_tokens_estimate: outEst, cost_usd: { low, high }, over_context: t.over, over_context_ids: t.overIds, over_context_chunks: t.chunks,
       exact: m.info.exact, price_known: m.known && m.info.input !== null && m.info.output !== null,
     };
   });

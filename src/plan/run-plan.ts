@@ -9,7 +9,7 @@ import { cacheKey, type CompletionCache } from '../cache/index.js';
 import type { InputItem } from '../documents/types.js';
 import { readNotes } from '../documents/notes.js';
 import { buildRequest, condenseRequest, DocumentFailure } from '../engine/build.js';
-import { chunkDocument, mapReduceModel, reduceShape } from '../engine/map-reduce.js';
+import { mapReduceModel } from '../engine/map-reduce.js';
 import { costOf, type ModelRegistry } from '../models/index.js';
 import type { PromptTemplate } from '../prompt/index.js';
 import type { EstimateModel, EstimateResult } from '../report/types.js';
@@ -17,6 +17,7 @@ import { chooseRoute, type CompiledRule } from '../route/index.js';
 import { countChat, countTokens } from '../tokens/index.js';
 import type { TextTransform } from './text.js';
 import { pushTop } from './estimate.js';
+import { planMapReduce } from './map-reduce-plan.js';
 
 export interface PlanOptions {
   items: AsyncIterable<InputItem>;
@@ -56,7 +57,7 @@ export interface RunPlan extends EstimateResult {
   routing: RoutedDocument[];
 }
 
-interface Acc { docs: number; input: number; maxOut: number; inputHigh: number; maxOutHigh: number; before: number; over: number; overIds: string[] }
+interface Acc { docs: number; input: number; maxOut: number; inputHigh: number; maxOutHigh: number; before: number; over: number; overIds: string[]; chunks: number }
 const MAX_ROUTING_ROWS = 1000;
 
 export async function planRun(opts: PlanOptions): Promise<RunPlan> {
@@ -111,30 +112,25 @@ export async function planRun(opts: PlanOptions): Promise<RunPlan> {
         req = buildRequest(doc, text, opts, opts.registry.get(alt).info, alt);
         tokens = countChat(req.messages, opts.registry.get(alt).info.encoding);
       } else {
-        // Map-reduce, cut exactly as the engine cuts it: the chunk requests' tokens are exact;
-        // the reduce step's input is the chunks' answers, estimated at the fill ratio and, for
-        // the upper bound, at their max output tokens each.
+        // Map-reduce, cut exactly as the engine cuts it (see map-reduce-plan.ts).
         const widest = mapReduceModel(candidates, opts.registry);
         if (widest !== chosen) reason += `; too long for ${chosen}`;
         chosen = widest;
-        let cut;
+        let mr;
         try {
-          cut = chunkDocument(doc, text, chosen, opts);
+          mr = planMapReduce(doc, text, chosen, opts, (maxOut) => Math.round(maxOut * opts.fillRatio));
         } catch (e) {
           if (!(e instanceof DocumentFailure)) throw e;
           unfit.push(doc.id);
           if (plan.routing.length < MAX_ROUTING_ROWS) plan.routing.push({ id: doc.id, model: chosen, reason: `${reason}; fails: ${e.message}`, tokens: docTokens, cached: false, chunks: 0 });
           continue;
         }
-        req = cut.request(''); // for its max_tokens: the chunk and reduce calls'
-        chunks = cut.chunks.length;
-        const mapInput = cut.chunks.reduce((n, c) => n + countChat(cut.request(c).messages, cut.info.encoding), 0);
-        const est = reduceShape(cut, chunks, Math.round(cut.maxOut * opts.fillRatio), false);
-        const worst = reduceShape(cut, chunks, cut.maxOut, true);
-        chunkInput = mapInput;
-        tokens = mapInput + est.input;
-        calls = chunks + est.calls;
-        high = { input: mapInput + worst.input, calls: chunks + worst.calls };
+        req = buildRequest(doc, '', opts, opts.registry.get(chosen).info, chosen); // for its max_tokens: the chunk and reduce calls'
+        chunks = mr.chunks;
+        chunkInput = mr.chunkInput;
+        tokens = mr.estimate.input;
+        calls = mr.estimate.calls;
+        high = mr.worst;
         reason += `; longer than every candidate's window: ${chunks} chunks + reduce`;
       }
     }
@@ -153,7 +149,7 @@ export async function planRun(opts: PlanOptions): Promise<RunPlan> {
       const escalated = buildRequest(doc, text, opts, info, to);
       addUpper(to, countChat(escalated.messages, info.encoding), escalated.max_tokens);
     }
-    const acc = byModel.get(chosen) ?? { docs: 0, input: 0, maxOut: 0, inputHigh: 0, maxOutHigh: 0, before: 0, over: 0, overIds: [] };
+    const acc = byModel.get(chosen) ?? { docs: 0, input: 0, maxOut: 0, inputHigh: 0, maxOutHigh: 0, before: 0, over: 0, overIds: [], chunks: 0 };
     byModel.set(chosen, acc);
     acc.docs++;
     acc.input += tokens;
@@ -161,7 +157,7 @@ export async function planRun(opts: PlanOptions): Promise<RunPlan> {
     acc.inputHigh += high.input;
     acc.maxOutHigh += req.max_tokens * high.calls;
     acc.before += prepared?.tokensBefore !== undefined && prepared?.tokensBefore !== null ? tokens - docTokens + prepared.tokensBefore : tokens;
-    if (chunkInput !== undefined) { acc.over++; if (acc.overIds.length < 20) acc.overIds.push(doc.id); }
+    if (chunkInput !== undefined) { acc.over++; acc.chunks += chunks; if (acc.overIds.length < 20) acc.overIds.push(doc.id); }
     pushTop(plan.largest, { id: doc.id, tokens }, 5);
   }
 
@@ -175,13 +171,13 @@ export async function planRun(opts: PlanOptions): Promise<RunPlan> {
     upper = upper === null || high === null ? null : upper + high;
     const row: EstimateModel = {
       model, documents: acc.docs, input_tokens: acc.input, input_tokens_before_compression: acc.before,
-      output_tokens_estimate: outEst, cost_usd: { low, high }, over_context: acc.over, over_context_ids: acc.overIds,
+      output_tokens_estimate: outEst, cost_usd: { low, high }, over_context: acc.over, over_context_ids: acc.overIds, over_context_chunks: acc.chunks,
       exact: info.exact, price_known: known && info.input !== null && info.output !== null,
     };
     plan.models.push(row);
   }
   if (plan.models.length === 0) {
-    plan.models.push({ model: opts.model, documents: 0, input_tokens: 0, input_tokens_before_compression: 0, output_tokens_estimate: 0, cost_usd: { low: 0, high: 0 }, over_context: 0, over_context_ids: [], exact: true, price_known: true });
+    plan.models.push({ model: opts.model, documents: 0, input_tokens: 0, input_tokens_before_compression: 0, output_tokens_estimate: 0, cost_usd: { low: 0, high: 0 }, over_context: 0, over_context_ids: [], over_context_chunks: 0, exact: true, price_known: true });
   }
   const noted = notes.warning();
   if (noted) plan.warnings.push(noted);

@@ -88,6 +88,11 @@ export interface EstimateModel {
   /** Documents whose prompt + max output do not fit the model's context window. */
   over_context: number;
   over_context_ids: string[];
+  /**
+   * Chunk requests of the map step for the over_context documents: the run map-reduces them
+   * (SPEC §6), and their chunks and reduce rounds are in input_tokens and cost_usd.
+   */
+  over_context_chunks: number;
   /** false when the token counts are an estimate (non-OpenAI tokenizer). */
   exact: boolean;
   price_known: boolean;

@@ -92,3 +92,56 @@ describe('the dry run plans map-reduce exactly as the run cuts it', () => {
     expect(fake.stats.requests).toBe(0);
   });
 });
+
+describe('estimate prices documents over the window the way the run map-reduces them', () => {
+  it('the same chunks as the dry run, and a high bound the run stays under', async () => {
+    fake.setOptions({ respond: worstCase });
+    const { cwd, docs } = corpus();
+    const env = testEnv(fake.baseURL);
+    const est = await runCli(['estimate', docs, '-p', 'summarize', '-m', 'tiny', '--json'], { env, cwd });
+    expect(est.code).toBe(0);
+    const estimated = JSON.parse(est.stdout).models[0];
+    const dry = await runCli(['summarize', docs, '-m', 'tiny', '--no-cache', '--dry-run', '--json'], { env, cwd });
+    expect(dry.code).toBe(0);
+    const plan = JSON.parse(dry.stdout);
+    expect(fake.stats.requests).toBe(0);
+    const report = join(tempDir(), 'r.json');
+    const res = await runCli(['summarize', docs, '-m', 'tiny', '-c', '1', '--no-cache', '--report', report], { env, cwd });
+    expect(res.code).toBe(0);
+    const byId = new Map(parseJsonl(res.stdout).map((r) => [r.id, r]));
+    const spent = JSON.parse(readFileSync(report, 'utf8'));
+
+    // The documents the run map-reduced, as the dry run plans them.
+    const planned = plan.routing.filter((r: any) => r.chunk_input_tokens !== undefined);
+    expect(planned.length).toBeGreaterThan(30);
+    // Soft: on a failure, each of them is reported.
+    expect.soft(estimated.over_context).toBe(planned.length);
+    expect.soft(estimated.over_context_chunks).toBe(planned.reduce((n: number, p: any) => n + p.chunks, 0));
+    expect.soft(estimated.over_context_chunks).toBe(planned.reduce((n: number, p: any) => n + byId.get(p.id).chunks, 0));
+    // Every answer was as long as allowed: the run spent the most it could, within the range.
+    expect.soft(spent.cost_usd).toBeLessThanOrEqual(estimated.cost_usd.high + 1e-12);
+    expect.soft(spent.cost_usd).toBeGreaterThan(estimated.cost_usd.low);
+    // One planning, so one price: estimate's row is the dry run's.
+    expect.soft(estimated).toEqual(plan.models[0]);
+  });
+
+  it('each model of -m A,B on its own window; a document the prompt leaves no room for is an error record, priced at $0', async () => {
+    const { cwd, docs } = corpus();
+    const env = testEnv(fake.baseURL);
+    const one = JSON.parse((await runCli(['estimate', docs, '-p', 'summarize', '-m', 'tiny', '--json'], { env, cwd })).stdout).models[0];
+    const both = JSON.parse((await runCli(['estimate', docs, '-p', 'summarize', '-m', 'tiny,gpt-4o-mini', '--json'], { env, cwd })).stdout).models;
+    expect(both[0]).toEqual(one);
+    expect(both[1]).toMatchObject({ model: 'gpt-4o-mini', over_context: 0, over_context_chunks: 0 });
+
+    // A prompt of ~360 tokens leaves no room in a 300-token window: the run fails every document, sending nothing.
+    writeFileSync(join(cwd, 'long.txt'), 'Summarize this carefully. '.repeat(60) + '\n\n{{document}}');
+    const est = await runCli(['estimate', docs, '-p', 'long.txt', '-m', 'tiny', '--json'], { env, cwd });
+    expect(est.code).toBe(0);
+    const r = JSON.parse(est.stdout);
+    expect(r.models[0]).toMatchObject({ documents: 62, over_context: 62, over_context_chunks: 0, input_tokens: 0, cost_usd: { low: 0, high: 0 } });
+    expect(r.errors).toHaveLength(62);
+    expect(r.errors[0].message).toMatch(/fails on tiny, sending nothing: the prompt alone \(\d+ tokens\) \+ 50 max output tokens leave no room/);
+    expect(est.stderr).toMatch(/fails on tiny, sending nothing/);
+    expect(fake.stats.requests).toBe(0);
+  });
+});

@@ -125,11 +125,11 @@ export function estimateResult(): EstimateResult {
     models: [
       {
         model: 'gpt-4o-mini', documents: 3, input_tokens: 12345, input_tokens_before_compression: 13000, output_tokens_estimate: 1500,
-        cost_usd: { low: 0.0019, high: 0.0028 }, over_context: 0, over_context_ids: [], exact: true, price_known: true,
+        cost_usd: { low: 0.0019, high: 0.0028 }, over_context: 0, over_context_ids: [], over_context_chunks: 0, exact: true, price_known: true,
       },
       {
         model: 'llama-3-8b', documents: 3, input_tokens: 12900, input_tokens_before_compression: 13600, output_tokens_estimate: 1500,
-        cost_usd: { low: null, high: null }, over_context: 1, over_context_ids: ['docs/huge.md'], exact: false, price_known: false,
+        cost_usd: { low: null, high: null }, over_context: 1, over_context_ids: ['docs/huge.md'], over_context_chunks: 3, exact: false, price_known: false,
       },
     ],
     largest: [{ id: 'docs/huge.md', tokens: 9000 }, { id: 'docs/b.md', tokens: 2345 }],

@@ -63,7 +63,13 @@ function notes(r: EstimateResult): string[] {
 function overContextLines(r: EstimateResult): string[] {
   return r.models
     .filter((m) => m.over_context > 0)
-    .map((m) => `${m.model}: ${m.over_context_ids.slice(0, MAX_LISTED).join(', ')}${m.over_context > MAX_LISTED ? ` … and ${m.over_context - MAX_LISTED} more` : ''}`);
+    .map((m) => `${m.model}: ${m.over_context_ids.slice(0, MAX_LISTED).join(', ')}${m.over_context > MAX_LISTED ? ` … and ${m.over_context - MAX_LISTED} more` : ''}${mapReduced(m)}`);
+}
+
+/** Over-context documents are map-reduced by the run (SPEC §6) and priced that way. */
+function mapReduced(m: EstimateModel): string {
+  const n = m.over_context_chunks;
+  return n > 0 ? ` (map-reduced: ${formatInt(n)} chunk request${n === 1 ? '' : 's'} + reduce, in the cost)` : '';
 }
 
 function listLines(items: string[]): string[] {
