@@ -7,6 +7,7 @@ import { fsErrorText, LlmbatchError } from '../errors.js';
 import { corruptError, ensurePrivateFile, retryBusy, storeWriteFailed } from '../cache/store.js';
 import { BatchWriter } from '../cache/batch-writer.js';
 import type { RunReport, UsageRecord } from '../report/types.js';
+import { summarizeRun } from '../report/run.js';
 import { MIGRATIONS } from './migrations.js';
 import { openDb, type Db } from './sqlite.js';
 
@@ -125,16 +126,38 @@ export class Ledger {
       });
   }
 
+  /**
+   * The most recent runs. A run without a report (its process ended before writing it: a second
+   * Ctrl-C, a crash, a kill — or it is still running) is `unfinished`, with the documents and
+   * cost of the requests it recorded (cost null when one of them has no price).
+   */
   async listRuns(limit = 20): Promise<RunRow[]> {
-    return this.db.all<RunRow>('SELECT id, started_at, finished_at, command, status, documents, cost_usd FROM runs ORDER BY started_at DESC, rowid DESC LIMIT ?', limit);
+    return this.db.all<RunRow>(`SELECT r.id, r.started_at, r.finished_at, r.command,
+        CASE WHEN r.report IS NULL THEN 'unfinished' ELSE r.status END AS status,
+        CASE WHEN r.report IS NULL THEN (SELECT COUNT(*) FROM requests q WHERE q.run_id = r.id AND q.kind = 'main') ELSE r.documents END AS documents,
+        CASE WHEN r.report IS NULL THEN (SELECT CASE WHEN COUNT(q.cost_usd) = COUNT(*) THEN TOTAL(q.cost_usd) END FROM requests q WHERE q.run_id = r.id AND q.kind = 'main') ELSE r.cost_usd END AS cost_usd
+      FROM runs r ORDER BY r.started_at DESC, r.rowid DESC LIMIT ?`, limit);
   }
 
-  /** A run's stored report; `last` is the most recent finished run. */
+  /**
+   * A run's report; `last` is the most recent run. An unfinished run (see listRuns) has none
+   * stored: it is rebuilt from the documents it recorded, with a warning saying so — its money
+   * was spent, and must show somewhere.
+   */
   async getReport(idOrLast: string): Promise<RunReport | null> {
     const rows = idOrLast === 'last'
-      ? await this.db.all<{ report: string | null }>("SELECT report FROM runs WHERE report IS NOT NULL ORDER BY started_at DESC, rowid DESC LIMIT 1")
-      : await this.db.all<{ report: string | null }>('SELECT report FROM runs WHERE id = ? OR id LIKE ? ORDER BY started_at DESC LIMIT 1', idOrLast, `${idOrLast}%`);
-    return rows[0]?.report ? (JSON.parse(rows[0].report) as RunReport) : null;
+      ? await this.db.all<{ id: string; started_at: string; command: string; report: string | null }>('SELECT id, started_at, command, report FROM runs ORDER BY started_at DESC, rowid DESC LIMIT 1')
+      : await this.db.all<{ id: string; started_at: string; command: string; report: string | null }>('SELECT id, started_at, command, report FROM runs WHERE id = ? OR id LIKE ? ORDER BY started_at DESC LIMIT 1', idOrLast, `${idOrLast}%`);
+    const run = rows[0];
+    if (!run) return null;
+    if (run.report) return JSON.parse(run.report) as RunReport;
+    const records = await this.requests(run.id);
+    const [last] = await this.db.all<{ at: string | null }>('SELECT MAX(created_at) AS at FROM requests WHERE run_id = ?', run.id);
+    return summarizeRun(records, {
+      run_id: run.id, command: run.command, started_at: run.started_at, finished_at: last?.at ?? run.started_at,
+      interrupted: true, skipped: [], total: records.length,
+      warnings: [`This run is unfinished: its process ended before writing its report (a second Ctrl-C, a crash, a kill) or is still running. Rebuilt from the ${records.length} document${records.length === 1 ? '' : 's'} it recorded; requests in flight at the end, and documents not reached, are not in it.`],
+    });
   }
 
   async requests(runId: string): Promise<UsageRecord[]> {

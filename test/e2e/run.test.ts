@@ -440,6 +440,43 @@ describe('run / summarize end to end', () => {
     expect(parseJsonl(readFileSync(out, 'utf8'))).toHaveLength(40);
   });
 
+  it('a second Ctrl-C exits at once; report --list and report last still show what the run recorded and spent', async () => {
+    const docs = makeDocs(40);
+    const env = testEnv(fake.baseURL);
+    fake.setOptions({ latencyMs: 600 });
+    const res = await runCli(['summarize', docs, '-c', '8', '-o', join(tempDir(), 'out.jsonl')], {
+      env,
+      onSpawn: (child) => {
+        const poll = setInterval(() => {
+          if (fake.stats.completed >= 6) {
+            clearInterval(poll);
+            // Past the ledger's 100 ms write batching, then twice while requests are in flight.
+            setTimeout(() => {
+              child.kill('SIGINT');
+              setTimeout(() => child.kill('SIGINT'), 30);
+            }, 300);
+          }
+        }, 10);
+      },
+    });
+    expect(res.code).toBe(130);
+    expect(res.stderr).toContain('interrupted again: exiting now');
+    const list = await runCli(['report', '--list', '--json'], { env });
+    expect(list.code).toBe(0);
+    const [run] = JSON.parse(list.stdout);
+    expect(run.status).toBe('unfinished');
+    expect(run.documents).toBeGreaterThanOrEqual(6);
+    expect(run.cost_usd).toBeGreaterThan(0);
+    const last = await runCli(['report', 'last', '--json'], { env });
+    expect(last.code, last.stderr).toBe(0);
+    const report = JSON.parse(last.stdout);
+    expect(report.run_id).toBe(run.id);
+    expect(report.interrupted).toBe(true);
+    expect(report.documents.done).toBe(run.documents);
+    expect(report.cost_usd).toBeCloseTo(run.cost_usd, 12);
+    expect(report.warnings[0]).toMatch(/^This run is unfinished: its process ended before writing its report/);
+  });
+
   it('stdout closed by its reader (| head) stops the run like Ctrl-C: exit 130, one stop message, answers kept in the cache', async () => {
     const docs = makeDocs(40);
     const env = testEnv(fake.baseURL);

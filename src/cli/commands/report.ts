@@ -45,7 +45,7 @@ async function find(ledger: Ledger, id: string): Promise<RunReport> {
   const report = await ledger.getReport(id);
   if (report) return report;
   if (id === 'last') {
-    throw new LlmbatchError('usage', `No finished run in the ledger ${ledger.path}`, 'Run llmbatch run / summarize first; llmbatch report --list shows what is recorded.');
+    throw new LlmbatchError('usage', `No run in the ledger ${ledger.path}`, 'Run llmbatch run / summarize first; llmbatch report --list shows what is recorded.');
   }
   throw new LlmbatchError('usage', `No run "${id}" in the ledger ${ledger.path}`, 'llmbatch report --list shows the recent runs and their ids.');
 }
