@@ -68,7 +68,9 @@ export async function retryBusy<T>(open: () => Promise<T>, timeoutMs = 15_000): 
 export function corruptError(kind: 'cache' | 'ledger', path: string, e: unknown): LlmbatchError {
   const code = (e as { code?: string }).code ?? 'error';
   const what = kind === 'cache' ? 'it only holds cached answers, or run with --no-cache' : 'it only holds run history for reports';
-  return new LlmbatchError(kind, `The ${kind} file ${path} is not a readable SQLite database (${code}: ${(e as Error).message?.split('\n')[0]})`,
+  // sqlite3's messages start with their code ("SQLITE_NOTADB: file is not a database"): once is enough.
+  const why = String((e as Error).message ?? e).split('\n')[0].replace(/^\w+: /, '');
+  return new LlmbatchError(kind, `The ${kind} file ${path} is not a readable SQLite database (${code}: ${why})`,
     `Move it aside (mv '${path}' '${path}.bad') or delete it — ${what}.`);
 }
 

@@ -127,7 +127,7 @@ export function buildProgram(): Command {
     .action(lazy(() => import('./commands/models.js')));
 
   const cache = program.command('cache').description('inspect and maintain the cache');
-  for (const [sub, desc] of [['stats', 'entries, size, hits saved'], ['clear', 'delete every entry'], ['prune', 'delete old entries']] as const) {
+  for (const [sub, desc] of [['stats', 'entries, size, oldest and newest entry'], ['clear', 'delete every entry'], ['prune', 'delete old entries']] as const) {
     const c = cache.command(sub).description(desc).option('--cache <path|redis-url>', 'cache location');
     if (sub === 'prune') c.option('--older-than <duration>', 'e.g. 30d', '30d');
     c.action(lazy(() => import('./commands/cache.js')));

@@ -348,6 +348,9 @@ function fatalError(e: FatalProviderError, server: string, cached: boolean): Llm
   if (err.kind === 'quota') {
     return new LlmbatchError('quota', `The provider refused the request: the account has no quota left (${err.message})`, `Check the plan and billing of the account the key belongs to${cached ? '; finished documents are in the cache for the re-run' : ''}.`);
   }
+  if (err.kind === 'model' && err.status === 403) {
+    return new LlmbatchError('model-not-found', `The server refused model "${e.model}" for this key (${err.message})`, 'The key has no access to that model (the account, project or region): pick another model with -m, or ask for access.');
+  }
   if (err.kind === 'model') {
     return new LlmbatchError('model-not-found', `The server does not know model "${e.model}" (${err.message})`, 'Check the model name (llmbatch models lists known ones), or the base URL: OpenAI-compatible servers usually expect it to end in /v1 (--base-url).');
   }

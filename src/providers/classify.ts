@@ -62,7 +62,9 @@ export function classifyError(e: unknown, secrets: readonly string[], timedOut: 
   if (typeof err.status === 'number') {
     // OpenAI answers 429 both for "slow down" and for an account out of credit; only the first passes.
     const quota = err.status === 429 && [err.error?.code, err.code, (err.error as { type?: string } | undefined)?.type].includes('insufficient_quota');
-    return new ProviderError(quota ? 'quota' : kindForStatus(err.status), `HTTP ${err.status}: ${message}`, err.status, retryAfterMs(err.headers));
+    // A 403 about the model (no access to it for this key or project), not about the key itself.
+    const modelRefused = err.status === 403 && /model/i.test(`${err.error?.code ?? err.code ?? ''} ${raw}`);
+    return new ProviderError(quota ? 'quota' : modelRefused ? 'model' : kindForStatus(err.status), `HTTP ${err.status}: ${message}`, err.status, retryAfterMs(err.headers));
   }
   if (err.name === 'TimeoutError') return new ProviderError('timeout', 'request timed out');
   if (err.name === 'AbortError') return new ProviderError('network', message);

@@ -64,6 +64,13 @@ describe('cache command', () => {
     expect(again.code).toBe(0);
     expect(fake.stats.requests).toBe(0);
     expect(again.stderr).not.toContain('could not be read');
+
+    // prune says what it deletes: old, expired or unreadable entries (one, here).
+    const one = new sqlite3.Database(cache);
+    await new Promise<void>((res, rej) => one.exec(`UPDATE completions SET value = '{not json' WHERE rowid = (SELECT min(rowid) FROM completions)`, (e) => (e ? rej(e) : res())));
+    await new Promise<void>((res) => one.close(() => res()));
+    const prune = await runCli(['cache', 'prune', '--older-than', '30d', '--cache', cache], { env });
+    expect(prune.stdout).toBe(`deleted 1 entry older than 30d, expired or unreadable, from ${cache}\n`);
   });
 
   it('stats, clear and prune on a cache that does not exist yet report nothing and create nothing', async () => {

@@ -196,6 +196,17 @@ describe('run / summarize end to end', () => {
     ]);
   });
 
+  it('a 403 about the model says the key has no access to it; a 403 about the key says credentials (both exit 4)', async () => {
+    fake.setOptions({ respond: () => ({ status: 403, error: { code: 'model_not_allowed', type: 'invalid_request_error', message: 'You are not allowed to sample from this model' } }) });
+    const model = await runCli(['summarize', makeDocs(20), '-c', '2', '--no-cache'], { env: testEnv(fake.baseURL) });
+    expect(model.code).toBe(4);
+    expect(model.stderr).toMatch(/^error: The server refused model "gpt-4o-mini" for this key \(HTTP 403: You are not allowed to sample from this model\)\nhint: The key has no access to that model/m);
+    fake.setOptions({ respond: () => ({ status: 403, error: { code: 'unsupported_country_region_territory', type: 'request_forbidden', message: 'Country, region, or territory not supported' } }) });
+    const key = await runCli(['summarize', makeDocs(20), '-c', '2', '--no-cache'], { env: testEnv(fake.baseURL) });
+    expect(key.code).toBe(4);
+    expect(key.stderr).toMatch(/^error: The server refused the credentials/m);
+  });
+
   it('a server that answers every request with 500 stops the run with one error (exit 1)', async () => {
     fake.setOptions({ fail500Rate: 1 });
     const res = await runCli(['summarize', makeDocs(200), '-c', '4', '--retries', '1', '--no-cache'], { env: testEnv(fake.baseURL) });
@@ -343,7 +354,7 @@ describe('run / summarize end to end', () => {
     const lines = parseJsonl(readFileSync(out, 'utf8'));
     expect(lines.filter((l) => l.error !== null).map((l) => [l.id, l.latency_ms])).toEqual([['records/reviews.jsonl:6', null]]);
     expect(lines.filter((l) => l.error === null).every((l) => typeof l.latency_ms === 'number' && l.latency_ms > 0)).toBe(true);
-    expect(res.stderr).toMatch(/^1 of 40 documents failed \(first: .*records\/reviews\.jsonl:6: malformed JSON.*\); their error records are in the output\n$/);
+    expect(res.stderr).toMatch(/^1 of 40 documents failed \(first: .*records\/reviews\.jsonl:6: malformed JSON.*\); its error record is in the output\n$/);
   });
 
   it('writes a mirrored folder tree, keeps the key out of every file, cache 0600 in a 0700 folder', async () => {
@@ -400,7 +411,7 @@ describe('run / summarize end to end', () => {
     writeFileSync(cache, 'this is not a database, just some garbage bytes '.repeat(200));
     const res = await runCli(['summarize', FIXTURES, '--cache', cache], { env });
     expect(res.code).toBe(2);
-    expect(res.stderr).toContain(cache);
+    expect(res.stderr).toContain(`error: The cache file ${cache} is not a readable SQLite database (SQLITE_NOTADB: file is not a database)\n`);
     expect(res.stderr).toMatch(/hint: Move it aside/);
     expect(res.stderr).not.toMatch(/\n\s+at /);
     expect(fake.stats.requests).toBe(0);
@@ -438,6 +449,23 @@ describe('run / summarize end to end', () => {
     expect(again.code).toBe(0);
     expect(fake.stats.requests).toBe(40 - sent);
     expect(parseJsonl(readFileSync(out, 'utf8'))).toHaveLength(40);
+  });
+
+  it('SIGTERM stops the run like Ctrl-C (exit 130), and its message names SIGTERM, not Ctrl-C', async () => {
+    fake.setOptions({ latencyMs: 300 });
+    const res = await runCli(['summarize', makeDocs(20), '-c', '2', '--no-cache'], {
+      env: testEnv(fake.baseURL),
+      onSpawn: (child) => {
+        const poll = setInterval(() => {
+          if (fake.stats.requests >= 1) {
+            clearInterval(poll);
+            child.kill('SIGTERM');
+          }
+        }, 10);
+      },
+    });
+    expect(res.code).toBe(130);
+    expect(res.stderr).toContain('interrupted: finishing in-flight requests (SIGTERM again to exit now)');
   });
 
   it('a second Ctrl-C exits at once; report --list and report last still show what the run recorded and spent', async () => {

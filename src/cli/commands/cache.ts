@@ -26,13 +26,15 @@ export default async function cacheCommand(cmd: Command): Promise<void> {
         : [`cache     ${s.path}${cache ? '' : ' (no file yet)'}`, `entries   ${formatInt(s.entries)}`, `size      ${formatInt(s.bytes)} bytes`, `oldest    ${s.oldest ?? '-'}`, `newest    ${s.newest ?? '-'}`].join('\n'));
     } else if (sub === 'clear') {
       const n = cache ? await cache.clear() : 0;
-      writeStdout(cli, cli.json ? JSON.stringify({ deleted: n }) : `deleted ${formatInt(n)} entries from ${path}`);
+      writeStdout(cli, cli.json ? JSON.stringify({ deleted: n }) : `deleted ${entries(n)} from ${path}`);
     } else {
       const ms = parseDuration(String(flags.olderThan ?? '30d'), '--older-than');
       const n = cache ? await cache.prune(ms) : 0;
-      writeStdout(cli, cli.json ? JSON.stringify({ deleted: n }) : `deleted ${formatInt(n)} entries older than ${flags.olderThan} from ${path}`);
+      writeStdout(cli, cli.json ? JSON.stringify({ deleted: n }) : `deleted ${entries(n)} older than ${flags.olderThan}, expired or unreadable, from ${path}`);
     }
   } finally {
     await cache?.close();
   }
 }
+
+const entries = (n: number) => `${formatInt(n)} ${n === 1 ? 'entry' : 'entries'}`;

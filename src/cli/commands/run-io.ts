@@ -38,12 +38,12 @@ export function sinkFor(out: string | undefined, cli: Cli, json: boolean, opts: 
  */
 export function interruptSignal(cli: Cli, opts: { cache: boolean }): { signal: AbortSignal; dispose(): void } {
   const ctrl = new AbortController();
-  const handler = () => {
+  const handler = (signal: NodeJS.Signals) => {
     if (ctrl.signal.aborted) {
       cli.stderr.write('\ninterrupted again: exiting now\n');
       process.exit(130);
     }
-    if (!cli.quiet) cli.stderr.write('\ninterrupted: finishing in-flight requests (Ctrl-C again to exit now)…\n');
+    if (!cli.quiet) cli.stderr.write(`\ninterrupted: finishing in-flight requests (${signal === 'SIGINT' ? 'Ctrl-C' : `${signal}`} again to exit now)…\n`);
     ctrl.abort();
   };
   const onClosed = () => {

@@ -60,7 +60,7 @@ export default async function runCommand(cmd: Command, inputs: string[]): Promis
       }
       if (plan.upper_bound_usd > settings.budget!) {
         throw new LlmbatchError('budget', `Estimated cost up to ${formatUsd(plan.upper_bound_usd)} exceeds --budget ${formatUsd(settings.budget!)}; nothing was sent`,
-          `${plan.models[0].documents} documents to send (${plan.cached} cached). Raise --budget, lower --max-output-tokens, or compress with --compress.`);
+          `${plan.models[0].documents} document${plan.models[0].documents === 1 ? '' : 's'} to send (${plan.cached} cached). Raise --budget, lower --max-output-tokens, or compress with --compress.`);
       }
     }
 
@@ -105,7 +105,7 @@ export default async function runCommand(cmd: Command, inputs: string[]): Promis
     else if (cli.quiet && !fatal && report.documents.failed > 0) {
       // --quiet keeps errors: a run that exits 1 says why in one line (the records hold the rest).
       const first = report.failures[0];
-      cli.stderr.write(redact(`${report.documents.failed} of ${report.documents.total} documents failed${first ? ` (first: ${first.error.includes(first.id) ? '' : `${first.id}: `}${first.error})` : ''}; their error records are in the output\n`, cli.secrets));
+      cli.stderr.write(redact(`${report.documents.failed} of ${report.documents.total} document${report.documents.total === 1 ? '' : 's'} failed${first ? ` (first: ${first.error.includes(first.id) ? '' : `${first.id}: `}${first.error})` : ''}; ${report.documents.failed === 1 ? 'its error record is' : 'their error records are'} in the output\n`, cli.secrets));
     }
     // Exit 3 says why, even with --quiet: a CI log must not end in a bare non-zero status.
     if (cli.quiet && budgetNote) cli.stderr.write(`${budgetNote}\n`);
