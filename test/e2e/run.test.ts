@@ -325,6 +325,18 @@ describe('run / summarize end to end', () => {
     expect(res.stderr).toBe('');
   });
 
+  it('--dry-run with --out and --report says it writes neither (and does not)', async () => {
+    const dir = tempDir();
+    const out = join(dir, 'out.jsonl');
+    writeFileSync(out, '{"previous":"run"}\n');
+    const res = await runCli(['summarize', makeDocs(3), '--dry-run', '-o', out, '--report', join(dir, 'r.json')], { env: testEnv(fake.baseURL) });
+    expect(res.code).toBe(0);
+    expect(res.stderr).toBe(`warning: a dry run writes nothing: --out ${out} and --report ${join(dir, 'r.json')} left as they were (the plan is on stdout; --json for JSON)\n`);
+    expect(readFileSync(out, 'utf8')).toBe('{"previous":"run"}\n');
+    expect(existsSync(join(dir, 'r.json'))).toBe(false);
+    expect(fake.stats.requests).toBe(0);
+  });
+
   it('a budget reached mid-run exits 3 with the reason on stderr, also with --quiet', async () => {
     // The server bills far more than the estimate (another tokenizer, hidden tokens): the
     // pre-start check passes, the in-run stop ends the run.

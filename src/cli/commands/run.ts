@@ -48,6 +48,9 @@ export default async function runCommand(cmd: Command, inputs: string[]): Promis
       const plan = await planRun({ items: items(), prompt, model, temperature: settings.temperature, maxOutputTokens: settings.maxOutputTokens, fillRatio: settings.fillRatio, registry, cache, server: provider.id, transform: compression.offlineTransform, routes, compressLabel: compression.label, condenseModels: compression.condenseModels });
       if (settings.dryRun) {
         for (const s of plan.skipped) warn(cli, `skipped ${s.path}: ${s.reason}`);
+        // Nothing ran, so there are no results or run report to write: said, not silently skipped.
+        const unwritten = [settings.out && `--out ${settings.out}`, settings.report && `--report ${settings.report}`].filter(Boolean);
+        if (unwritten.length) warn(cli, `a dry run writes nothing: ${unwritten.join(' and ')} left as they were (the plan is on stdout; --json for JSON)`);
         const fmt = (settings.format ?? 'table') as 'table' | 'json' | 'md' | 'csv';
         // The cached count is on stdout (-q or a captured stdout must not lose it), so stderr
         // does not repeat it.
