@@ -86,6 +86,14 @@ export class DocumentCounts {
     return c;
   }
 
+  /** The rendered request's length (UTF-16 units) and message count, without rendering it when the prompt has a shell. */
+  requestBound(prompt: PromptTemplate, text: string): { chars: number; messages: number } {
+    const shell = this.shell(prompt);
+    if (shell) return { chars: (shell.system?.length ?? 0) + shell.before.length + text.length + shell.after.length, messages: shell.system === null ? 1 : 2 };
+    const messages = renderMessages(prompt, this.doc, text);
+    return { chars: messages.reduce((n, m) => n + m.content.length, 0), messages: messages.length };
+  }
+
   private async compute(prompt: PromptTemplate, text: string, id: number, enc: Encoding): Promise<number> {
     const shell = this.shell(prompt);
     const parts = shell ? this.split(text, id, enc) : null;

@@ -9,6 +9,12 @@
  * models with the same tokenizer, or a compression that changes nothing, share one count.
  * Counting runs on the TokenCounter's worker threads behind a bounded window of documents,
  * as in `estimate`.
+ *
+ * A document over its model's window is priced the way the run processes it (SPEC §6), as in
+ * `estimate` and `--dry-run`: a routed variant's fallback that holds it, else map-reduced
+ * (map-reduce-plan.ts), its chunk requests and reduce rounds in the tokens and cost. Only such
+ * documents pay for cutting: a bound on the rendered request's length picks the few that might
+ * be over, and only those keep their (compressed) text until counted.
  */
 import type { InputItem } from '../documents/types.js';
 import { readNotes } from '../documents/notes.js';
@@ -17,6 +23,7 @@ import type { GateOptions } from '../report/compare.js';
 import type { CompareVariant } from '../report/types.js';
 import { TokenCounter, type CounterOptions } from '../tokens/index.js';
 import { DocumentCounts, overheadTable, type Counter } from './compare-count.js';
+import { planOverWindow, tokenBound } from './map-reduce-plan.js';
 import {
   buildVariants, compressOffline, dependsOnEncoding, offlineNote, prepareBoilerplate, resolveBaseline, ROUTED,
   type VariantInput, type VariantSpec,
@@ -61,11 +68,24 @@ export async function prepareCompare(opts: CompareOptions): Promise<PreparedComp
 }
 
 interface Pending {
+  id: string;
   inputs: Promise<number>[];
   befores: Promise<number>[];
   /** The model each variant's request goes to (differs per document for routed variants). */
   models: string[];
+  /** Per variant, kept only when the request might be over the model's window: what planning cuts. */
+  sources: (OverSource | undefined)[];
 }
+
+interface OverSource {
+  doc: Document;
+  text: string;
+  /** The route's model and its fallbacks (the variant's model alone when not routed). */
+  candidates: string[];
+}
+
+/** Per model a variant's documents went to: estimated input and answer calls, and the same at every answer's max tokens. */
+interface ModelTotals { docs: number; input: number; calls: number; inputHigh: number; callsHigh: number }
 
 /** Documents awaiting their counts; large enough that one huge file does not stall the pool. */
 const WINDOW = 4096;
@@ -97,7 +117,22 @@ export async function estimateVariants(opts: CompareOptions, specs: VariantSpec[
     };
   });
   const counter: Counter = opts.counter && 'count' in opts.counter ? opts.counter : new TokenCounter(opts.counter);
-  const totals = plan.map(() => ({ input: 0, before: 0, over: 0, byModel: new Map<string, { docs: number; input: number }>() }));
+  const totals = plan.map(() => ({ input: 0, before: 0, over: 0, chunks: 0, fails: [] as string[], byModel: new Map<string, ModelTotals>() }));
+  const maxOutOf = (i: number, model: string) => maxOutputFor(plan[i].v.prompt, opts.maxOutputTokens, opts.registry.get(model).info);
+  // Mean answer tokens per (variant, model): the ledger's history, else max tokens × fill ratio.
+  const histories = new Map<string, ReturnType<OutputHistory> | null>();
+  const history = (i: number, model: string) => {
+    const key = `${i}\0${model}`;
+    if (!histories.has(key)) {
+      const prompt = plan[i].v.prompt;
+      histories.set(key, opts.outputHistory?.(prompt, model) ?? opts.outputHistory?.(prompt, opts.registry.get(model).info.name) ?? null);
+    }
+    return histories.get(key)!;
+  };
+  const meanOutput = (i: number, model: string, maxOut: number) => {
+    const h = history(i, model);
+    return h ? Math.min(h.mean, maxOut) : maxOut * opts.fillRatio;
+  };
   const skipped: { path: string; reason: string }[] = [];
   let documents = 0;
   const window: Pending[] = [];
@@ -105,13 +140,34 @@ export async function estimateVariants(opts: CompareOptions, specs: VariantSpec[
 
   const settle = async (p: Pending) => {
     for (let i = 0; i < plan.length; i++) {
-      const input = await p.inputs[i];
+      const counted = await p.inputs[i];
+      const before = await p.befores[i];
       const t = totals[i];
-      t.input += input;
-      t.before += await p.befores[i];
-      const m = t.byModel.get(p.models[i]) ?? { docs: 0, input: 0 };
-      t.byModel.set(p.models[i], { docs: m.docs + 1, input: m.input + input });
-      if (input + plan[i].maxOut > opts.registry.get(p.models[i]).info.context) t.over++;
+      let model = p.models[i];
+      let est = { input: counted, calls: 1 };
+      let worst = est;
+      if (counted + maxOutOf(i, model) > opts.registry.get(model).info.context) {
+        const src = p.sources[i]!;
+        const settings = { prompt: plan[i].v.prompt, maxOutputTokens: opts.maxOutputTokens, registry: opts.registry };
+        const over = planOverWindow(src.doc, src.text, src.candidates, settings, (maxOut, to) => Math.round(meanOutput(i, to, maxOut)));
+        if (over.kind === 'fails') {
+          // The run fails this document with an error record, sending nothing: it costs nothing.
+          t.fails.push(p.id);
+          continue;
+        }
+        model = over.model;
+        if (over.kind === 'fallback') est = worst = { input: over.input, calls: 1 };
+        else {
+          t.over++;
+          t.chunks += over.plan.chunks;
+          est = over.plan.estimate;
+          worst = over.plan.worst;
+        }
+      }
+      t.input += est.input;
+      t.before += est.input + before - counted;
+      const m = t.byModel.get(model) ?? { docs: 0, input: 0, calls: 0, inputHigh: 0, callsHigh: 0 };
+      t.byModel.set(model, { docs: m.docs + 1, input: m.input + est.input, calls: m.calls + est.calls, inputHigh: m.inputHigh + worst.input, callsHigh: m.callsHigh + worst.calls });
     }
   };
 
@@ -129,16 +185,19 @@ export async function estimateVariants(opts: CompareOptions, specs: VariantSpec[
       // Per document: compressed texts by setting; DocumentCounts shares the counting.
       const compressed = new Map<string, string>();
       const counts = new DocumentCounts(doc, counter, overhead);
-      const pending: Pending = { inputs: [], befores: [], models: [] };
-      for (const k of plan) {
+      const pending: Pending = { id: doc.id, inputs: [], befores: [], models: [], sources: [] };
+      for (const [i, k] of plan.entries()) {
         let text = compressed.get(k.textKey);
         if (text === undefined) compressed.set(k.textKey, (text = compressOffline(doc, k.v.compress, k.enc)));
         // A routed variant: this document's model is the one its rule picks (as run would send it).
-        const model = k.v.routes ? routeOf(k.v, doc, text, k.enc) : k.v.model;
-        const enc = k.v.routes ? opts.registry.get(model).info.encoding : k.enc;
+        const candidates = k.v.routes ? routeOf(k.v, doc, text, k.enc) : [k.v.model];
+        const model = candidates[0];
+        const info = opts.registry.get(model).info;
         pending.models.push(model);
-        pending.befores.push(counts.request(k.v.prompt, k.promptId, doc.text, enc));
-        pending.inputs.push(counts.request(k.v.prompt, k.promptId, text, enc));
+        pending.befores.push(counts.request(k.v.prompt, k.promptId, doc.text, info.encoding));
+        pending.inputs.push(counts.request(k.v.prompt, k.promptId, text, info.encoding));
+        const bound = counts.requestBound(k.v.prompt, text);
+        pending.sources.push(tokenBound(bound.chars, bound.messages) + maxOutOf(i, model) > info.context ? { doc, text, candidates } : undefined);
       }
       window.push(pending);
       if (window.length >= WINDOW) await settle(window.shift()!);
@@ -156,36 +215,42 @@ export async function estimateVariants(opts: CompareOptions, specs: VariantSpec[
     const { info, known, requested } = k.lookup;
     if (!known) notes.push(`Model "${requested}" is not in the registry: its cost is unknown (?). Add it under "models:" in the config to price it.`);
     if (!info.exact) notes.push(`Token counts for ${requested} are estimates (${info.encoding}); its own tokenizer is not public.`);
-    if (totals[i].over > 0) notes.push(`${k.v.name}: ${totals[i].over} document(s) exceed the ${info.context}-token context window with ${k.maxOut} max output tokens`);
+    const t = totals[i];
+    if (t.over > 0) {
+      notes.push(`${k.v.name}: ${t.over} document(s) exceed the ${info.context}-token context window with ${k.maxOut} max output tokens: priced as the run map-reduces them (${t.chunks} chunk request${t.chunks === 1 ? '' : 's'} + reduce)`);
+    }
+    if (t.fails.length > 0) {
+      notes.push(`${k.v.name}: ${t.fails.length} document(s) will fail, sending nothing: the prompt and max output tokens leave no room for chunks (${t.fails.slice(0, 3).join(', ')}${t.fails.length > 3 ? ', …' : ''}); priced at $0`);
+    }
     // Per model the variant's documents went to (one model, or several for a routed variant).
     let output = 0;
     let cost: number | null = 0;
     let high: number | null = 0;
     let samples = 0;
     let fromLedger = true;
-    for (const [model, m] of totals[i].byModel) {
+    for (const [model, m] of t.byModel) {
       const mi = opts.registry.get(model).info;
-      const maxOut = maxOutputFor(k.v.prompt, opts.maxOutputTokens, mi);
-      const history = opts.outputHistory?.(k.v.prompt, model) ?? opts.outputHistory?.(k.v.prompt, mi.name) ?? null;
-      const out = Math.round(m.docs * (history ? Math.min(history.mean, maxOut) : maxOut * opts.fillRatio));
+      const maxOut = maxOutOf(i, model);
+      const h = history(i, model);
+      // One answer per document; a map-reduced one has its chunks' and reduce rounds' answers.
+      const out = Math.round(m.calls * meanOutput(i, model, maxOut));
       output += out;
-      samples += history?.samples ?? 0;
-      fromLedger &&= history !== null;
-      const c = costOf(mi, { input_tokens: m.input, output_tokens: out });
-      const h = costOf(mi, { input_tokens: m.input, output_tokens: m.docs * maxOut });
-      cost = cost === null || c === null ? null : cost + c;
-      high = high === null || h === null ? null : high + h;
+      samples += h?.samples ?? 0;
+      fromLedger &&= h !== null;
+      const low = costOf(mi, { input_tokens: m.input, output_tokens: out });
+      const top = costOf(mi, { input_tokens: m.inputHigh, output_tokens: m.callsHigh * maxOut });
+      cost = cost === null || low === null ? null : cost + low;
+      high = high === null || top === null ? null : high + top;
     }
-    if (k.v.routes) notes.push(`${k.v.name}: each document priced on the model its route picks (${[...totals[i].byModel].map(([m, x]) => `${m} ${x.docs}`).join(', ')})`);
-    const input = totals[i].input;
+    if (k.v.routes) notes.push(`${k.v.name}: each document priced on the model its route picks (${[...t.byModel].map(([m, x]) => `${m} ${x.docs}`).join(', ')})`);
     return {
       name: k.v.name, prompt: k.v.prompt.name, model: k.v.routes ? ROUTED : requested, compress: k.v.compress.label, documents,
-      input_tokens: input, input_tokens_before_compression: totals[i].before, output_tokens: output,
-      output_source: fromLedger && totals[i].byModel.size > 0 ? 'ledger' : 'fill-ratio', output_samples: samples,
+      input_tokens: t.input, input_tokens_before_compression: t.before, output_tokens: output,
+      output_source: fromLedger && t.byModel.size > 0 ? 'ledger' : 'fill-ratio', output_samples: samples,
       cost_usd: cost, cost_low: cost, cost_high: high,
       cost_per_1k_docs: cost == null || documents === 0 ? null : (cost / documents) * 1000,
       delta_tokens_pct: null, delta_cost_pct: null, latency_ms: null, similarity: null, similarity_worst: null,
-      estimate_error_pct: null, failed: 0,
+      estimate_error_pct: null, failed: 0, over_context: t.over, over_context_chunks: t.chunks,
     };
   });
   const llm = offlineNote(specs);
@@ -193,8 +258,9 @@ export async function estimateVariants(opts: CompareOptions, specs: VariantSpec[
   return { documents, skipped, variants, notes: [...new Set(notes)] };
 }
 
-/** The model a routed variant sends this document to (token conditions count the compressed text). */
-function routeOf(v: VariantSpec, doc: Document, text: string, enc: Encoding): string {
+/** The model a routed variant sends this document to, then its fallbacks (token conditions count the compressed text). */
+function routeOf(v: VariantSpec, doc: Document, text: string, enc: Encoding): string[] {
   const tokens = routesCountTokens(v.routes!) ? countTokens(text, enc) : 0;
-  return chooseRoute(v.routes!, { tokens, path: doc.path, text, prompt: v.prompt.name }, v.defaultModel!).model;
+  const route = chooseRoute(v.routes!, { tokens, path: doc.path, text, prompt: v.prompt.name }, v.defaultModel!);
+  return [route.model, ...route.fallback];
 }

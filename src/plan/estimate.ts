@@ -19,7 +19,7 @@ import type { EstimateModel, EstimateResult } from '../report/types.js';
 import { TokenCounter, type CounterOptions } from '../tokens/index.js';
 import type { Encoding } from '../models/types.js';
 import { maxOutputFor, messagesFor } from './variant.js';
-import { planMapReduce, type MapReducePlan } from './map-reduce-plan.js';
+import { planMapReduce, tokenBound, type MapReducePlan } from './map-reduce-plan.js';
 import type { TextTransform } from './text.js';
 import type { OutputHistory } from './compare-estimate.js';
 
@@ -55,11 +55,6 @@ interface Pending {
  * `{{document}}` alone would run it (its chunks, then the reduce rounds over their answers).
  */
 const BARE_PROMPT: PromptTemplate = { name: '(none)', user: '{{document}}' };
-/**
- * A token is at least one UTF-8 byte and a UTF-16 unit at most three bytes; a message's framing
- * is a few tokens (chat.ts). A request under this bound cannot be over a window.
- */
-const maxTokensOf = (chars: number, messages: number) => 3 * chars + 8 * messages + 8;
 
 /** Documents awaiting their counts; large enough that one huge file does not stall the pool. */
 const WINDOW = 4096;
@@ -152,7 +147,7 @@ export async function estimate(opts: EstimateOptions): Promise<EstimateResult> {
       const docTokens = prepared?.tokensAfter != null ? Promise.resolve(prepared.tokensAfter) : counts.get(primary)!;
       const saved = prepared?.tokensBefore != null && prepared.tokensAfter != null ? prepared.tokensBefore - prepared.tokensAfter : 0;
       const chars = messages ? messages.reduce((n, msg) => n + msg.content.length, 0) : text.length;
-      const source = maxTokensOf(chars, messages?.length ?? 0) > room ? { doc, text } : undefined;
+      const source = tokenBound(chars, messages?.length ?? 0) > room ? { doc, text } : undefined;
       window.push({ id: doc.id, saved, docTokens, counts, source });
       if (window.length >= WINDOW) await settle(window.shift()!);
     }

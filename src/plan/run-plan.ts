@@ -8,8 +8,7 @@
 import { cacheKey, type CompletionCache } from '../cache/index.js';
 import type { InputItem } from '../documents/types.js';
 import { readNotes } from '../documents/notes.js';
-import { buildRequest, condenseRequest, DocumentFailure } from '../engine/build.js';
-import { mapReduceModel } from '../engine/map-reduce.js';
+import { buildRequest, condenseRequest } from '../engine/build.js';
 import { costOf, type ModelRegistry } from '../models/index.js';
 import type { PromptTemplate } from '../prompt/index.js';
 import type { EstimateModel, EstimateResult } from '../report/types.js';
@@ -17,7 +16,7 @@ import { chooseRoute, type CompiledRule } from '../route/index.js';
 import { countChat, countTokens } from '../tokens/index.js';
 import type { TextTransform } from './text.js';
 import { pushTop } from './estimate.js';
-import { planMapReduce } from './map-reduce-plan.js';
+import { planOverWindow } from './map-reduce-plan.js';
 
 export interface PlanOptions {
   items: AsyncIterable<InputItem>;
@@ -100,31 +99,23 @@ export async function planRun(opts: PlanOptions): Promise<RunPlan> {
     let chunkInput: number | undefined; // set for a map-reduced document only
     // Worst case of this document's answer calls, for the upper bound: input tokens and calls.
     let high: { input: number; calls: number } | null = null;
-    const fitsIn = (m: string, t: number, max: number) => t + max <= opts.registry.get(m).info.context;
-    if (!fitsIn(chosen, tokens, req.max_tokens)) {
-      const alt = candidates.slice(1).find((m) => {
-        const r = buildRequest(doc, text, opts, opts.registry.get(m).info, m);
-        return fitsIn(m, countChat(r.messages, opts.registry.get(m).info.encoding), r.max_tokens);
-      });
-      if (alt) {
-        reason += `; too long for ${chosen}, fallback ${alt}`;
-        chosen = alt;
-        req = buildRequest(doc, text, opts, opts.registry.get(alt).info, alt);
-        tokens = countChat(req.messages, opts.registry.get(alt).info.encoding);
+    if (tokens + req.max_tokens > opts.registry.get(chosen).info.context) {
+      // A fallback that holds it, else map-reduce, cut exactly as the engine cuts it (see map-reduce-plan.ts).
+      const over = planOverWindow(doc, text, candidates, opts, (maxOut) => Math.round(maxOut * opts.fillRatio));
+      if (over.kind === 'fallback') {
+        reason += `; too long for ${chosen}, fallback ${over.model}`;
+        chosen = over.model;
+        req = over.request;
+        tokens = over.input;
       } else {
-        // Map-reduce, cut exactly as the engine cuts it (see map-reduce-plan.ts).
-        const widest = mapReduceModel(candidates, opts.registry);
-        if (widest !== chosen) reason += `; too long for ${chosen}`;
-        chosen = widest;
-        let mr;
-        try {
-          mr = planMapReduce(doc, text, chosen, opts, (maxOut) => Math.round(maxOut * opts.fillRatio));
-        } catch (e) {
-          if (!(e instanceof DocumentFailure)) throw e;
+        if (over.model !== chosen) reason += `; too long for ${chosen}`;
+        chosen = over.model;
+        if (over.kind === 'fails') {
           unfit.push(doc.id);
-          if (plan.routing.length < MAX_ROUTING_ROWS) plan.routing.push({ id: doc.id, model: chosen, reason: `${reason}; fails: ${e.message}`, tokens: docTokens, cached: false, chunks: 0 });
+          if (plan.routing.length < MAX_ROUTING_ROWS) plan.routing.push({ id: doc.id, model: chosen, reason: `${reason}; fails: ${over.reason}`, tokens: docTokens, cached: false, chunks: 0 });
           continue;
         }
+        const mr = over.plan;
         req = buildRequest(doc, '', opts, opts.registry.get(chosen).info, chosen); // for its max_tokens: the chunk and reduce calls'
         chunks = mr.chunks;
         chunkInput = mr.chunkInput;

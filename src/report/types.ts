@@ -138,6 +138,12 @@ export interface CompareVariant {
   /** Live only: every request latency, for the distribution chart. */
   latencies?: number[];
   failed: number;
+  /**
+   * The offline estimate: documents over the model's window, which the run map-reduces (SPEC §6),
+   * and their chunk requests; their chunks and reduce rounds are in input_tokens and the cost.
+   */
+  over_context?: number;
+  over_context_chunks?: number;
 }
 
 export interface Gate {

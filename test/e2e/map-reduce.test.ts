@@ -145,3 +145,42 @@ describe('estimate prices documents over the window the way the run map-reduces 
     expect(fake.stats.requests).toBe(0);
   });
 });
+
+describe('offline compare prices documents over the window the way the run map-reduces them', () => {
+  it("per variant (model, compression): estimate's chunks and figures, and a high end the live run stays under", async () => {
+    fake.setOptions({ respond: worstCase });
+    const { cwd, docs } = corpus();
+    const env = testEnv(fake.baseURL);
+    // whitespace changes d61 (blank runs collapsed) before the window check, as the run does.
+    const args = ['compare', docs, '-p', 'summarize', '-m', 'tiny,gpt-4o-mini', '--compress', 'none', '--compress', 'whitespace', '--json'];
+    const off = await runCli(args, { env, cwd });
+    expect(off.code).toBe(0);
+    const offline = JSON.parse(off.stdout).variants;
+    expect(offline.map((v: any) => v.name)).toEqual(['summarize@tiny', 'summarize@tiny+whitespace', 'summarize@gpt-4o-mini', 'summarize@gpt-4o-mini+whitespace']);
+    for (const v of offline) {
+      const compress = v.compress === 'none' ? [] : ['--compress', v.compress];
+      const est = JSON.parse((await runCli(['estimate', docs, '-p', 'summarize', '-m', v.model, ...compress, '--json'], { env, cwd })).stdout).models[0];
+      // Soft: on a failure, each variant's difference is reported.
+      expect.soft({ name: v.name, over: v.over_context, chunks: v.over_context_chunks, input: v.input_tokens, output: v.output_tokens, low: v.cost_low, high: v.cost_high })
+        .toEqual({ name: v.name, over: est.over_context, chunks: est.over_context_chunks, input: est.input_tokens, output: est.output_tokens_estimate, low: est.cost_usd.low, high: est.cost_usd.high });
+    }
+    expect(offline[0].over_context_chunks).toBeGreaterThan(100);
+    expect(offline[2].over_context_chunks).toBe(0);
+    expect(fake.stats.requests).toBe(0);
+
+    // The tiny variants live, every answer at its max tokens: the most they can spend.
+    const live = await runCli(['compare', docs, '-p', 'summarize', '-m', 'tiny', '--compress', 'none', '--compress', 'whitespace', '-c', '1', '--no-cache', '--live', '--json'], { env, cwd });
+    expect(live.code).toBe(0);
+    const measured = JSON.parse(live.stdout).variants;
+    expect(measured.map((v: any) => v.failed)).toEqual([0, 0]);
+    for (const [i, v] of measured.entries()) {
+      expect.soft(v.cost_usd, v.name).toBeLessThanOrEqual(offline[i].cost_high + 1e-12);
+      expect.soft(v.cost_usd, v.name).toBeGreaterThan(offline[i].cost_low);
+    }
+    // And the --max-cost gate checks that high end: just under it fails, sending nothing.
+    fake.reset();
+    const gated = await runCli([...args.slice(0, 6), '--max-cost', String(offline[0].cost_high * 0.999), '--json'], { env, cwd });
+    expect(gated.code).toBe(3);
+    expect(fake.stats.requests).toBe(0);
+  });
+});

@@ -13,6 +13,8 @@ import { renderMessages } from '../../src/prompt/index.js';
 import type { CompletionRequest, Provider } from '../../src/providers/types.js';
 import { countChat, countTokens, type ChatMessage } from '../../src/tokens/index.js';
 import { whitespace } from '../../src/compress/index.js';
+import { planMapReduce } from '../../src/plan/map-reduce-plan.js';
+import { compileRoutes } from '../../src/route/index.js';
 
 const verbose: PromptTemplate = { name: 'verbose', user: 'Summarize in detail, section by section:\n\n{{document}}' };
 const concise: PromptTemplate = { name: 'concise', user: 'One line:\n\n{{document}}' };
@@ -254,6 +256,70 @@ describe('compareOffline', () => {
     const r = await compareOffline(options({ prompts: [concise], compress: ['none', 'llm'] }));
     expect(r.variants[1].input_tokens).toBe(r.variants[0].input_tokens);
     expect(r.notes.join('\n')).toMatch(/llm compression .* not run offline/);
+  });
+});
+
+describe('compareOffline: documents over a window are priced as the run processes them', () => {
+  // A 300-token window with up to 50 output tokens; `wide` holds everything here.
+  const small = new ModelRegistry({
+    tiny: { input: 1000, output: 1000, cached_input: 0, context: 300, max_output: 50, encoding: 'o200k_base' },
+    wide: { input: 1000, output: 1000, cached_input: 0, context: 100_000, max_output: 50, encoding: 'cl100k_base' },
+  });
+  const sentences = (n: number, gap = '\n\n') => Array.from({ length: n }, (_, i) => `Note ${i} says the Orion team shipped release ${i} on time.`).join(gap);
+  const mr = (d: Document, text: string, model: string, prompt = concise) => planMapReduce(d, text, model, { prompt, registry: small }, (max) => Math.round(max * 0.35));
+  const offline = (list: Document[], over: Partial<CompareOptions> = {}) =>
+    compareOffline(options({ items: source(list).items, prompts: [concise], models: ['tiny'], registry: small, ...over }));
+
+  it('map-reduced on the model: chunks and reduce rounds in tokens, output and the range; short documents untouched', async () => {
+    const [short, long] = docs(['Meeting notes: ship v2 on Friday.', sentences(40)]);
+    const counter = spyCounter();
+    const r = await offline([short, long], { counter });
+    const plan = mr(long, long.text, 'tiny');
+    const one = countChat(renderMessages(concise, short, short.text), 'o200k_base');
+    expect(plan.chunks).toBeGreaterThan(2);
+    expect(r.variants[0]).toMatchObject({
+      over_context: 1, over_context_chunks: plan.chunks, input_tokens: one + plan.estimate.input,
+      output_tokens: Math.round((1 + plan.estimate.calls) * 50 * 0.35),
+      cost_low: expect.closeTo((one + plan.estimate.input + Math.round((1 + plan.estimate.calls) * 50 * 0.35)) * 1000 / 1e6, 9),
+      cost_high: expect.closeTo((one + plan.worst.input + (1 + plan.worst.calls) * 50) * 1000 / 1e6, 9),
+    });
+    expect(r.notes.join('\n')).toMatch(new RegExp(`concise@tiny: 1 document\\(s\\) exceed .*map-reduces them \\(${plan.chunks} chunk requests \\+ reduce\\)`));
+    // The short document was counted once, as before; only the long one is cut (in-process, not through the counter).
+    expect(counter.calls.filter((c) => JSON.stringify(c.item).includes('Meeting notes'))).toHaveLength(1);
+  });
+
+  it('per variant, after its compression: a document over the window only with its blank runs is one request once compressed', async () => {
+    const [d] = docs([sentences(6, '\n\n' + ' \t'.repeat(60) + '\n\n')]);
+    const r = await offline([d], { compress: ['none', 'whitespace'], models: ['tiny', 'wide'] });
+    const byName = Object.fromEntries(r.variants.map((v) => [v.name, v]));
+    expect(countChat(renderMessages(concise, d, d.text), 'o200k_base') + 50).toBeGreaterThan(300); // over, before compression
+    expect(byName['concise@tiny']).toMatchObject({ over_context: 1, over_context_chunks: mr(d, d.text, 'tiny').chunks, input_tokens: mr(d, d.text, 'tiny').estimate.input });
+    expect(byName['concise@tiny+whitespace']).toMatchObject({ over_context: 0, over_context_chunks: 0, input_tokens: countChat(renderMessages(concise, d, whitespace(d.text)), 'o200k_base') });
+    expect(byName['concise@wide']).toMatchObject({ over_context: 0, input_tokens: countChat(renderMessages(concise, d, d.text), 'cl100k_base') });
+  });
+
+  it("a routed variant: the route's fallback that holds the document, else map-reduce on the widest window", async () => {
+    const [a, b] = docs([sentences(40), sentences(400)]);
+    const routes = compileRoutes([{ model: 'tiny', fallback: ['wide'] }]);
+    const r = await offline([a], { routes });
+    const routed = r.variants.find((v) => v.model === 'routes')!;
+    expect(routed).toMatchObject({ over_context: 0, over_context_chunks: 0, input_tokens: countChat(renderMessages(concise, a, a.text), 'cl100k_base') });
+    expect(r.notes.join('\n')).toMatch(/concise@routes: each document priced on the model its route picks \(wide 1\)/);
+
+    const narrow = new ModelRegistry({
+      tiny: { input: 1000, output: 1000, cached_input: 0, context: 300, max_output: 50, encoding: 'o200k_base' },
+      wide: { input: 1000, output: 1000, cached_input: 0, context: 2000, max_output: 50, encoding: 'cl100k_base' },
+    });
+    const r2 = await offline([b], { routes, registry: narrow });
+    const plan = planMapReduce(b, b.text, 'wide', { prompt: concise, registry: narrow }, (max) => Math.round(max * 0.35));
+    expect(r2.variants.find((v) => v.model === 'routes')).toMatchObject({ over_context: 1, over_context_chunks: plan.chunks, input_tokens: plan.estimate.input });
+  });
+
+  it('a document the prompt leaves no room for: priced at $0 with a note, as the run fails it sending nothing', async () => {
+    const long: PromptTemplate = { name: 'long', user: 'Summarize this carefully. '.repeat(60) + '\n\n{{document}}' };
+    const r = await offline(docs([sentences(3)]), { prompts: [long] });
+    expect(r.variants[0]).toMatchObject({ input_tokens: 0, output_tokens: 0, cost_low: 0, cost_high: 0, over_context: 0 });
+    expect(r.notes.join('\n')).toMatch(/long@tiny: 1 document\(s\) will fail, sending nothing: .*doc-0\.md.*priced at \$0/);
   });
 });
 
