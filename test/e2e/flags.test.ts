@@ -44,3 +44,41 @@ describe('flags on the wire', () => {
     }
   });
 });
+
+describe("a prompt file's model:", () => {
+  it('is the model run sends to, and the one estimate, run --dry-run and offline compare price; -m and a config model: still win', async () => {
+    const docs = makeDocs(3);
+    const cwd = tempDir();
+    writeFileSync(join(cwd, 'x.yaml'), 'name: x\nmodel: gpt-4.1\nuser: "Summarize:\\n\\n{{document}}"\n');
+    const env = testEnv(fake.baseURL);
+    const json = async (args: string[]) => {
+      const res = await runCli([...args, '--json'], { env, cwd });
+      expect(res.stderr).not.toMatch(/^error:/m);
+      return JSON.parse(res.stdout);
+    };
+    fake.reset();
+    const est = await json(['estimate', docs, '-p', 'x.yaml']);
+    const dry = await json(['run', docs, '-p', 'x.yaml', '--no-cache', '--dry-run']);
+    const cmp = await json(['compare', docs, '-p', 'x.yaml']);
+    // With routes, the prompt's model is the route of last resort (no rule matches here).
+    writeFileSync(join(cwd, 'routes.yaml'), 'routes:\n  - when: { maxTokens: 1 }\n    model: gpt-4.1-nano\n');
+    const routed = await json(['estimate', docs, '-p', 'x.yaml', '--route', 'routes.yaml']);
+    expect(fake.stats.requests).toBe(0);
+    // Soft: on a failure, each command's choice is reported.
+    expect.soft(est.models.map((m: any) => m.model)).toEqual(['gpt-4.1']);
+    expect.soft(routed.models.map((m: any) => m.model)).toEqual(['gpt-4.1']);
+    expect.soft(dry.models.map((m: any) => m.model)).toEqual(['gpt-4.1']);
+    expect.soft(cmp.variants.map((v: any) => v.model)).toEqual(['gpt-4.1']);
+    // One request per document, nothing cached: estimate's range is the dry run's.
+    expect.soft(est.models[0].cost_usd).toEqual(dry.models[0].cost_usd);
+
+    const res = await runCli(['run', docs, '-p', 'x.yaml', '--no-cache'], { env, cwd });
+    expect(res.code).toBe(0);
+    expect((fake.stats.log as any[]).map((e) => e.body.model)).toEqual(['gpt-4.1', 'gpt-4.1', 'gpt-4.1']);
+
+    // -m, or a config's model:, is chosen over the prompt file's (as run does).
+    expect((await json(['estimate', docs, '-p', 'x.yaml', '-m', 'gpt-4o-mini'])).models[0].model).toBe('gpt-4o-mini');
+    writeFileSync(join(cwd, 'llmbatch.config.yaml'), 'model: gpt-4.1-mini\n');
+    expect((await json(['estimate', docs, '-p', 'x.yaml'])).models[0].model).toBe('gpt-4.1-mini');
+  });
+});

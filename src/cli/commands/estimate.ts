@@ -4,7 +4,7 @@ import { ModelRegistry } from '../../models/index.js';
 import { resolvePrompt } from '../../prompt/index.js';
 import { estimate } from '../../plan/estimate.js';
 import { renderEstimate } from '../render/estimate.js';
-import { inputOptions, promptOptions, setup, warn, writeStdout } from './shared.js';
+import { inputOptions, modelsFor, promptOptions, setup, warn, writeStdout } from './shared.js';
 import { LlmbatchError } from '../../errors.js';
 import { prepareCompression } from '../../plan/compression.js';
 import { planRun } from '../../plan/run-plan.js';
@@ -23,17 +23,19 @@ export default async function estimateCommand(cmd: Command, inputs: string[]): P
   const top = flags.top === undefined ? 5 : Number(flags.top);
   if (!Number.isInteger(top) || top < 0) throw new LlmbatchError('usage', `--top must be a whole number, got "${flags.top}"`);
   if (settings.compress.length > 1) throw new LlmbatchError('usage', 'estimate takes one --compress setting', 'To compare compression settings side by side, use: llmbatch compare … --compress none --compress whitespace,dedupe');
+  // A prompt file's `model:` applies when no model was chosen, as in `run`.
+  const models = modelsFor(settings, prompt);
   const registry = new ModelRegistry(settings.modelOverrides);
   const stdin = await bufferedStdin(inputs);
   const items = () => readInputs(inputs, { ...inputOptions(settings), stdin });
-  const encoding = registry.get(settings.models[0]).info.encoding;
+  const encoding = registry.get(models[0]).info.encoding;
   const compression = await prepareCompression(settings.compress[0] ?? 'none', items, encoding);
   if (compression.offlineSkipsLlm) warn(cli, 'llm compression makes model calls: estimate counts the text before that step (an upper bound)');
   const transform = compression.offlineTransform;
   if (settings.routes) {
     // With routes, each document is priced on the model its rule picks (as run would send it).
     if (!prompt) throw new LlmbatchError('usage', 'estimate with routes needs a prompt (-p): routes may depend on it', 'e.g. llmbatch estimate docs/ -p summarize --route routes.yaml');
-    const plan = await planRun({ items: items(), prompt, model: settings.models[0], temperature: settings.temperature, maxOutputTokens: settings.maxOutputTokens, fillRatio: settings.fillRatio, registry, cache: null, server: '', transform, routes: compileRoutes(settings.routes, settings.routeSource), compressLabel: compression.label });
+    const plan = await planRun({ items: items(), prompt, model: models[0], temperature: settings.temperature, maxOutputTokens: settings.maxOutputTokens, fillRatio: settings.fillRatio, registry, cache: null, server: '', transform, routes: compileRoutes(settings.routes, settings.routeSource), compressLabel: compression.label });
     report(cli, plan, settings.format);
     if (['table', 'md'].includes(settings.format ?? 'table')) writeStdout(cli, renderRouting(plan.routing, plan.documents)); // CSV stays one table
     return;
@@ -43,7 +45,7 @@ export default async function estimateCommand(cmd: Command, inputs: string[]): P
     transform,
     compressLabel: compression.label,
     prompt,
-    models: settings.models,
+    models,
     registry,
     maxOutputTokens: settings.maxOutputTokens,
     fillRatio: settings.fillRatio,

@@ -9,7 +9,7 @@ import { runBatch } from '../../engine/runner.js';
 import { renderEstimate } from '../render/estimate.js';
 import { renderRunReport } from '../render/run-report.js';
 import { createProgress } from '../render/progress.js';
-import { checkOutputsAreNotInputs, commandLine, inputOptions, promptOptions, setup, warn, writeStdout } from './shared.js';
+import { checkOutputsAreNotInputs, commandLine, inputOptions, modelsFor, promptOptions, setup, warn, writeStdout } from './shared.js';
 import { bufferedStdin, interruptSignal, sinkFor } from './run-io.js';
 import { checkReportPath, saveReport } from './report-file.js';
 import { formatUsd } from '../render/format.js';
@@ -27,7 +27,7 @@ export default async function runCommand(cmd: Command, inputs: string[]): Promis
   if (settings.prompts.length > 1) throw new LlmbatchError('usage', 'run takes one prompt', 'To compare prompts, use: llmbatch compare … -p A -p B');
   const prompt = resolvePrompt(promptSpec, promptOptions(settings));
   if (settings.models.length > 1) throw new LlmbatchError('usage', 'run takes one model', 'Use --route to send documents to several models, or compare -m A,B.');
-  const model = settings.modelIsDefault && prompt.model ? prompt.model : settings.models[0];
+  const model = modelsFor(settings, prompt)[0];
   const registry = new ModelRegistry(settings.modelOverrides);
   const lookup = registry.get(model);
   if (!lookup.known) warn(cli, `Model "${model}" is not in the registry: its cost is unknown (?). Add it under "models:" in the config to price it.`);

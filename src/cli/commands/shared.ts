@@ -5,7 +5,7 @@ import { LlmbatchError, redact } from '../../errors.js';
 import { resolveSettings, type Settings } from '../../config/index.js';
 import { makeCli, rememberSecrets, type Cli } from '../context.js';
 import type { InputOptions } from '../../documents/types.js';
-import type { ResolvePromptOptions } from '../../prompt/index.js';
+import type { PromptTemplate, ResolvePromptOptions } from '../../prompt/index.js';
 
 export interface Setup {
   cli: Cli;
@@ -91,6 +91,14 @@ export function commandLine(cli: Cli): string {
 }
 
 /** How -p is resolved: config prompts, built-ins, files relative to the working folder, --system. */
+/**
+ * The models a command sends to or prices: -m (or the config's `model:`), else a prompt file's
+ * own `model:`, else the default — what `run` sends to, so that estimate prices the same model.
+ */
+export function modelsFor(settings: Settings, prompt: PromptTemplate | null): string[] {
+  return settings.modelIsDefault && prompt?.model ? [prompt.model] : settings.models;
+}
+
 export function promptOptions(settings: Settings): ResolvePromptOptions {
   return { configPrompts: settings.configPrompts, configPath: settings.configPath, cwd: settings.cwd, system: settings.system };
 }
