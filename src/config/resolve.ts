@@ -245,7 +245,7 @@ export function resolveSettings(flags: Flags, env: Env, cwd: string): Readonly<S
     textField: pick(flags.textField as string | undefined, config.textField),
     idField: pick(flags.idField as string | undefined, config.idField),
     format: flags.json ? 'json' : pick(flags.format as string | undefined, config.format),
-    fillRatio: num(pick(flags.fillRatio, config.fillRatio), 'fillRatio') ?? DEFAULTS.fillRatio,
+    fillRatio: num(pick(flags.fillRatio, config.fillRatio), 'fillRatio', { max: 1, above: true }) ?? DEFAULTS.fillRatio,
     maxCost: num(pick(flags.maxCost, config.maxCost), 'maxCost'),
     maxIncrease: num(pick(flags.maxIncrease, config.maxIncrease), 'maxIncrease', { min: -100 }),
     baseline: pick(flags.baseline as string | undefined, config.baseline),

@@ -79,7 +79,7 @@ export const configSchema = z
     textField: z.string().optional(),
     idField: z.string().optional(),
     format: z.string().optional(),
-    fillRatio: z.number().min(0).max(1).optional(),
+    fillRatio: z.number().gt(0).max(1).optional(),
     maxCost: z.number().nonnegative().optional(),
     maxIncrease: z.number().optional(),
     baseline: z.string().optional(),

@@ -45,6 +45,23 @@ describe('flags on the wire', () => {
   });
 });
 
+describe('--fill-ratio', () => {
+  it('is a share of max output tokens: above 1 or 0 is a usage error on the command line, as in a config', async () => {
+    const docs = makeDocs(2);
+    for (const bad of ['1.5', '0', '-0.2']) {
+      const res = await runCli(['estimate', docs, '-p', 'summarize', '--fill-ratio', bad], { env: testEnv(fake.baseURL) });
+      expect(res.code, bad).toBe(2);
+      expect(res.stderr).toBe(`error: --fill-ratio must be a number > 0 and ≤ 1, got "${bad}"\n`);
+    }
+    const dir = tempDir();
+    writeFileSync(join(dir, 'llmbatch.config.yaml'), 'fillRatio: 0\n');
+    const config = await runCli(['estimate', docs, '-p', 'summarize'], { env: testEnv(fake.baseURL), cwd: dir });
+    expect(config.code).toBe(2);
+    expect(config.stderr).toMatch(/fillRatio/);
+    expect((await runCli(['estimate', docs, '-p', 'summarize', '--fill-ratio', '1'], { env: testEnv(fake.baseURL) })).code).toBe(0);
+  });
+});
+
 describe("a prompt file's model:", () => {
   it('is the model run sends to, and the one estimate, run --dry-run and offline compare price; -m and a config model: still win', async () => {
     const docs = makeDocs(3);
