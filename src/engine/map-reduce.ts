@@ -38,7 +38,11 @@ export function mapReduceModel(candidates: string[], registry: ModelRegistry): s
 }
 
 /** Cuts a document into the chunks its map step sends (throws a DocumentFailure when none can fit). */
-export function chunkDocument(doc: Document, text: string, model: string, settings: RequestSettings & { registry: ModelRegistry }): ChunkedDocument {
+/**
+ * `count` replaces the tokenizer's count of a piece (the planners pass one that remembers the
+ * counts of a document's pieces: compare's variants cut the same text again); same results.
+ */
+export function chunkDocument(doc: Document, text: string, model: string, settings: RequestSettings & { registry: ModelRegistry }, count?: (text: string) => number): ChunkedDocument {
   const info = settings.registry.get(model).info;
   const enc = info.encoding;
   const maxOut = maxOutputFor(settings.prompt, settings.maxOutputTokens, info);
@@ -49,7 +53,7 @@ export function chunkDocument(doc: Document, text: string, model: string, settin
     throw new DocumentFailure(null, `the prompt alone (${overhead} tokens) + ${maxOut} max output tokens leave no room in ${model}'s ${info.context}-token window`, 'context_length');
   }
   const tok: Tokenizer = {
-    count: (t) => countTokens(t, enc),
+    count: count ?? ((t) => countTokens(t, enc)),
     hardSplit: (t, n) => {
       const ids = encodeTokens(t, enc);
       const out: string[] = [];

@@ -23,7 +23,7 @@ import type { GateOptions } from '../report/compare.js';
 import type { CompareVariant } from '../report/types.js';
 import { TokenCounter, type CounterOptions } from '../tokens/index.js';
 import { DocumentCounts, overheadTable, type Counter } from './compare-count.js';
-import { planOverWindow, tokenBound } from './map-reduce-plan.js';
+import { CountMemo, planOverWindow, tokenBound } from './map-reduce-plan.js';
 import {
   buildVariants, compressOffline, dependsOnEncoding, offlineNote, prepareBoilerplate, resolveBaseline, ROUTED,
   type VariantInput, type VariantSpec,
@@ -121,7 +121,7 @@ export async function estimateVariants(opts: CompareOptions, specs: VariantSpec[
   const maxOutOf = (i: number, model: string) => maxOutputFor(plan[i].v.prompt, opts.maxOutputTokens, opts.registry.get(model).info);
   // Mean answer tokens per (variant, model): the ledger's history, else max tokens × fill ratio.
   const histories = new Map<string, ReturnType<OutputHistory> | null>();
-  const history = (i: number, model: string) => {
+  const pastAnswers = (i: number, model: string) => {
     const key = `${i}\0${model}`;
     if (!histories.has(key)) {
       const prompt = plan[i].v.prompt;
@@ -129,6 +129,16 @@ export async function estimateVariants(opts: CompareOptions, specs: VariantSpec[
     }
     return histories.get(key)!;
   };
+  // Variants are compared on one footing: the ledger's answers only when every variant has them
+  // on its model. An edited prompt has none yet (history follows the prompt's text), and its
+  // fill-ratio guess beside the old prompt's measured answers read as +100 % and failed
+  // --max-increase on a one-word edit.
+  const lacking = plan.filter((p, i) => pastAnswers(i, p.v.defaultModel ?? p.v.model) === null).map((p) => p.v.name);
+  const useLedger = lacking.length === 0;
+  const ledgerNote = !useLedger && lacking.length < plan.length
+    ? `Output tokens for every variant from the fill ratio: ${lacking.join(', ')} ha${lacking.length === 1 ? 's' : 've'} no past answers in the ledger (a new or edited prompt), and estimates from two sources would not compare`
+    : null;
+  const history = (i: number, model: string) => (useLedger ? pastAnswers(i, model) : null);
   const meanOutput = (i: number, model: string, maxOut: number) => {
     const h = history(i, model);
     return h ? Math.min(h.mean, maxOut) : maxOut * opts.fillRatio;
@@ -139,6 +149,7 @@ export async function estimateVariants(opts: CompareOptions, specs: VariantSpec[
   const read = readNotes();
 
   const settle = async (p: Pending) => {
+    const memo = new CountMemo(); // a long document's pieces and chunks, counted once for all variants
     for (let i = 0; i < plan.length; i++) {
       const counted = await p.inputs[i];
       const before = await p.befores[i];
@@ -149,7 +160,7 @@ export async function estimateVariants(opts: CompareOptions, specs: VariantSpec[
       if (counted + maxOutOf(i, model) > opts.registry.get(model).info.context) {
         const src = p.sources[i]!;
         const settings = { prompt: plan[i].v.prompt, maxOutputTokens: opts.maxOutputTokens, registry: opts.registry };
-        const over = planOverWindow(src.doc, src.text, src.candidates, settings, (maxOut, to) => Math.round(meanOutput(i, to, maxOut)));
+        const over = planOverWindow(src.doc, src.text, src.candidates, settings, (maxOut, to) => Math.round(meanOutput(i, to, maxOut)), memo);
         if (over.kind === 'fails') {
           // The run fails this document with an error record, sending nothing: it costs nothing.
           t.fails.push(p.id);
@@ -208,7 +219,7 @@ export async function estimateVariants(opts: CompareOptions, specs: VariantSpec[
     await counter.close();
   }
 
-  const notes: string[] = [];
+  const notes: string[] = ledgerNote ? [ledgerNote] : [];
   const noted = read.warning();
   if (noted) notes.push(noted);
   const variants = plan.map((k, i): CompareVariant => {

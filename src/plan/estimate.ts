@@ -19,7 +19,7 @@ import type { EstimateModel, EstimateResult } from '../report/types.js';
 import { TokenCounter, type CounterOptions } from '../tokens/index.js';
 import type { Encoding } from '../models/types.js';
 import { maxOutputFor, messagesFor } from './variant.js';
-import { planMapReduce, tokenBound, type MapReducePlan } from './map-reduce-plan.js';
+import { CountMemo, planMapReduce, tokenBound, type MapReducePlan } from './map-reduce-plan.js';
 import type { TextTransform } from './text.js';
 import type { OutputHistory } from './compare-estimate.js';
 
@@ -54,7 +54,6 @@ interface Pending {
  * Without a prompt there is no run to mirror: a document over a window is priced as a prompt of
  * `{{document}}` alone would run it (its chunks, then the reduce rounds over their answers).
  */
-const BARE_PROMPT: PromptTemplate = { name: '(none)', user: '{{document}}' };
 
 /** Documents awaiting their counts; large enough that one huge file does not stall the pool. */
 const WINDOW = 4096;
@@ -78,7 +77,7 @@ export async function estimate(opts: EstimateOptions): Promise<EstimateResult> {
   const maxOut = models.map((m) => maxOutputFor(opts.prompt, opts.maxOutputTokens, m.info));
   /** The smallest room a request has in any of the windows. */
   const room = Math.min(...models.map((m, i) => m.info.context - maxOut[i]));
-  const chunkSettings = { prompt: opts.prompt ?? BARE_PROMPT, maxOutputTokens: opts.maxOutputTokens, registry: opts.registry };
+
   const result: EstimateResult = {
     documents: 0, skipped: [], errors: [], prompt: promptName, compress: opts.compressLabel ?? 'none', models: [], largest: [],
     by_file: opts.byFile ? [] : undefined, output_estimate: { method: 'fill-ratio', fill_ratio: opts.fillRatio }, warnings,
@@ -86,11 +85,24 @@ export async function estimate(opts: EstimateOptions): Promise<EstimateResult> {
   const window: Pending[] = [];
   const notes = readNotes();
 
+  let overUnplanned = false;
   const settle = async (p: Pending) => {
+    const memo = new CountMemo(); // a long document's pieces and chunks, counted once for all models
     const docTokens = await p.docTokens;
     const perEncoding = new Map<Encoding, number>();
     for (const [enc, c] of p.counts) perEncoding.set(enc, await c);
     const row = opts.byFile ? { id: p.id, tokens: perEncoding.get(primary)!, cost_usd: {} as Record<string, number | null> } : null;
+    /** The document's requests for model i: the estimate, and the upper bound (every answer at max tokens). */
+    const addRow = (i: number, est: { input: number; calls: number }, worst: { input: number; calls: number } | null) => {
+      const t = totals[i];
+      const m = models[i];
+      t.input += est.input;
+      t.calls += est.calls;
+      t.inputHigh += (worst ?? est).input;
+      t.callsHigh += (worst ?? est).calls;
+      t.saved += p.saved;
+      if (row) row.cost_usd[m.requested] = costOf(m.info, { input_tokens: est.input, output_tokens: est.calls * outputMean(i) });
+    };
     models.forEach((m, i) => {
       const counted = perEncoding.get(m.info.encoding)!;
       const t = totals[i];
@@ -99,8 +111,14 @@ export async function estimate(opts: EstimateOptions): Promise<EstimateResult> {
       if (counted + maxOut[i] > m.info.context) {
         t.over++;
         if (t.overIds.length < 20) t.overIds.push(p.id);
+        // Without a prompt there is no run to mirror: the document is counted as it is (one
+        // request), and a note says so. Planning a run's chunks costs two more passes over it.
+        if (!opts.prompt) {
+          overUnplanned = true;
+          return addRow(i, { input: counted, calls: 1 }, null);
+        }
         try {
-          mr = planMapReduce(p.source!.doc, p.source!.text, m.requested, chunkSettings, () => Math.round(outputMean(i)));
+          mr = planMapReduce(p.source!.doc, p.source!.text, m.requested, { prompt: opts.prompt, maxOutputTokens: opts.maxOutputTokens, registry: opts.registry }, () => Math.round(outputMean(i)), memo);
         } catch (e) {
           if (!(e instanceof DocumentFailure)) throw e;
           // The run fails this document with an error record, sending nothing: it costs nothing.
@@ -110,14 +128,7 @@ export async function estimate(opts: EstimateOptions): Promise<EstimateResult> {
         }
         t.chunks += mr.chunks;
       }
-      const est = mr?.estimate ?? { input: counted, calls: 1 };
-      const worst = mr?.worst ?? est;
-      t.input += est.input;
-      t.calls += est.calls;
-      t.inputHigh += worst.input;
-      t.callsHigh += worst.calls;
-      t.saved += p.saved;
-      if (row) row.cost_usd[m.requested] = costOf(m.info, { input_tokens: est.input, output_tokens: est.calls * outputMean(i) });
+      addRow(i, mr?.estimate ?? { input: counted, calls: 1 }, mr?.worst ?? null);
     });
     if (row) result.by_file!.push(row);
     pushTop(result.largest, { id: p.id, tokens: docTokens }, opts.top);
@@ -147,7 +158,8 @@ export async function estimate(opts: EstimateOptions): Promise<EstimateResult> {
       const docTokens = prepared?.tokensAfter != null ? Promise.resolve(prepared.tokensAfter) : counts.get(primary)!;
       const saved = prepared?.tokensBefore != null && prepared.tokensAfter != null ? prepared.tokensBefore - prepared.tokensAfter : 0;
       const chars = messages ? messages.reduce((n, msg) => n + msg.content.length, 0) : text.length;
-      const source = tokenBound(chars, messages?.length ?? 0) > room ? { doc, text } : undefined;
+      // Kept until counted only when it may be over a window and a prompt gives a run to plan.
+      const source = opts.prompt && tokenBound(chars, messages?.length ?? 0) > room ? { doc, text } : undefined;
       window.push({ id: doc.id, saved, docTokens, counts, source });
       if (window.length >= WINDOW) await settle(window.shift()!);
     }
@@ -158,6 +170,9 @@ export async function estimate(opts: EstimateOptions): Promise<EstimateResult> {
   }
   const noted = notes.warning();
   if (noted) warnings.push(noted);
+  if (overUnplanned) {
+    warnings.push('Documents over a window are counted as one request each: without a prompt there is no run to mirror. Give -p to price them the way run map-reduces them (chunk requests and reduce rounds).');
+  }
 
   result.models = models.map((m, i): EstimateModel => {
     const t = totals[i];

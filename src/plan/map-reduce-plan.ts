@@ -7,10 +7,11 @@
  */
 import type { Document } from '../documents/types.js';
 import { buildRequest, DocumentFailure, type RequestSettings } from '../engine/build.js';
-import { chunkDocument, mapReduceModel, reduceShape } from '../engine/map-reduce.js';
+import { chunkDocument, mapReduceModel, reduceShape, type ChunkedDocument } from '../engine/map-reduce.js';
 import type { ModelRegistry } from '../models/index.js';
 import type { CompletionRequest } from '../providers/types.js';
-import { countChat } from '../tokens/index.js';
+import { countChat, countTokens } from '../tokens/index.js';
+import type { Encoding } from '../models/types.js';
 
 export interface MapReducePlan {
   /** Chunk requests of the map step (the run's `chunks: N`). */
@@ -34,11 +35,96 @@ type PlanSettings = RequestSettings & { registry: ModelRegistry };
  */
 export const tokenBound = (chars: number, messages: number): number => 3 * chars + 8 * messages + 8;
 
-/** Throws the engine's DocumentFailure when the prompt alone leaves no room for a chunk (the run fails the document, sending nothing). */
-export function planMapReduce(doc: Document, text: string, model: string, settings: PlanSettings, partial: (maxOut: number) => number): MapReducePlan {
-  const cut = chunkDocument(doc, text, model, settings);
+/**
+ * Token counts of one document's texts (its pieces, its chunks) by encoding, shared by the plans
+ * made for it: offline compare plans each variant's cut of the same long document, and its
+ * prompts differ only around the text. Counting is what planning costs.
+ */
+export class CountMemo {
+  private readonly counts = new Map<Encoding, Map<string, number>>();
+  count(text: string, enc: Encoding): number {
+    let byText = this.counts.get(enc);
+    if (!byText) this.counts.set(enc, (byText = new Map()));
+    let n = byText.get(text);
+    if (n === undefined) byText.set(text, (n = countTokens(text, enc)));
+    return n;
+  }
+}
+
+const SENTINEL = '\u0000llmbatch-chunk\u0000';
+/** A text whose first pre-token starts at its first character after a line break (see chunkCounter). */
+const STARTS_FRESH = /^[^\r\n/]/;
+const ENDS_WORD = /[\p{L}\p{N}]$/u;
+/** The pre-token a text ends with when that is a run of punctuation (with one space before it). */
+const TRAILING_PUNCT = / ?[^\s\p{L}\p{N}]+$/u;
+const BLANK_LINE = '\n\n';
+
+/**
+ * Tokens of `a + "\n\n" + b` minus those of `a` and `b`, or null when the split cannot be
+ * told from the edges. o200k_base and cl100k_base pre-split text with a regex before BPE, and
+ * counts add up across pre-tokens: after a letter or digit the blank line is a pre-token of its
+ * own; after a run of punctuation it joins that run (`.\n\n`); after a space it joins the
+ * spaces; before a `/` it takes the slash too. What follows the blank line starts afresh.
+ */
+function joinDelta(a: string, b: string, enc: Encoding, memo: CountMemo): number | null {
+  if (a === '' || !STARTS_FRESH.test(b)) return null;
+  if (ENDS_WORD.test(a)) return memo.count(BLANK_LINE, enc);
+  const punct = TRAILING_PUNCT.exec(a)?.[0];
+  if (punct === undefined) return null;
+  return memo.count(punct + BLANK_LINE, enc) - memo.count(punct, enc);
+}
+
+/**
+ * A chunk's tokens from its pieces' counts (the cut counted them; chunkDocument joins them
+ * with blank lines and no piece holds one), or by counting it when a join is not clear.
+ */
+function chunkTokens(chunk: string, enc: Encoding, memo: CountMemo): number {
+  const pieces = chunk.split(BLANK_LINE);
+  let n = 0;
+  for (let i = 0; i < pieces.length; i++) {
+    if (i > 0) {
+      const d = joinDelta(pieces[i - 1], pieces[i], enc, memo);
+      if (d === null) return memo.count(chunk, enc);
+      n += d;
+    }
+    n += memo.count(pieces[i], enc);
+  }
+  return n;
+}
+
+/**
+ * The prompt tokens of one chunk's request, exactly as countChat counts the whole request, but
+ * from counts the cut already made (its pieces) and the template's parts around the chunk.
+ * Counts add up across a join where the tokenizer's pre-split breaks the same way in both texts:
+ * a line break before a chunk that does not start with another or a `/`, and a chunk ending in
+ * a letter or digit before a line break (or nothing); see joinDelta for the joins inside the
+ * chunk. Otherwise the request is counted whole.
+ */
+function chunkCounter(cut: ChunkedDocument, memo: CountMemo): (chunk: string) => number {
+  const enc = cut.info.encoding;
+  const whole = (chunk: string) => countChat(cut.request(chunk).messages, enc);
+  const messages = cut.request(SENTINEL).messages;
+  const at = messages.filter((m) => m.content.includes(SENTINEL));
+  if (at.length !== 1 || at[0].content.split(SENTINEL).length !== 2) return whole;
+  const [prefix, suffix] = at[0].content.split(SENTINEL);
+  const base = countChat(messages.map((m) => (m === at[0] ? { ...m, content: '' } : m)), enc) + memo.count(prefix, enc) + memo.count(suffix, enc);
+  const startSafe = prefix === '' || prefix.endsWith('\n');
+  return (chunk) => {
+    if ((prefix !== '' && !(startSafe && STARTS_FRESH.test(chunk))) || (suffix !== '' && !(suffix.startsWith('\n') && ENDS_WORD.test(chunk)))) return whole(chunk);
+    return base + chunkTokens(chunk, enc, memo);
+  };
+}
+
+/**
+ * Throws the engine's DocumentFailure when the prompt alone leaves no room for a chunk (the run
+ * fails the document, sending nothing). `memo`: counts shared with other plans of the document.
+ */
+export function planMapReduce(doc: Document, text: string, model: string, settings: PlanSettings, partial: (maxOut: number) => number, memo = new CountMemo()): MapReducePlan {
+  const enc = settings.registry.get(model).info.encoding;
+  const cut = chunkDocument(doc, text, model, settings, (t) => memo.count(t, enc));
   const chunks = cut.chunks.length;
-  const chunkInput = cut.chunks.reduce((n, c) => n + countChat(cut.request(c).messages, cut.info.encoding), 0);
+  const countChunk = chunkCounter(cut, memo);
+  const chunkInput = cut.chunks.reduce((n, c) => n + countChunk(c), 0);
   const est = reduceShape(cut, chunks, partial(cut.maxOut), false);
   const worst = reduceShape(cut, chunks, cut.maxOut, true);
   return {
@@ -63,7 +149,7 @@ export type OverWindow =
  * else map-reduce on the widest candidate window.
  */
 export function planOverWindow(
-  doc: Document, text: string, candidates: string[], settings: PlanSettings, partial: (maxOut: number, model: string) => number,
+  doc: Document, text: string, candidates: string[], settings: PlanSettings, partial: (maxOut: number, model: string) => number, memo?: CountMemo,
 ): OverWindow {
   for (const m of candidates.slice(1)) {
     const info = settings.registry.get(m).info;
@@ -73,7 +159,7 @@ export function planOverWindow(
   }
   const model = mapReduceModel(candidates, settings.registry);
   try {
-    return { kind: 'map-reduce', model, plan: planMapReduce(doc, text, model, settings, (maxOut) => partial(maxOut, model)) };
+    return { kind: 'map-reduce', model, plan: planMapReduce(doc, text, model, settings, (maxOut) => partial(maxOut, model), memo) };
   } catch (e) {
     if (!(e instanceof DocumentFailure)) throw e;
     return { kind: 'fails', model, reason: e.message };

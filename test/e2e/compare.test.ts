@@ -145,10 +145,17 @@ describe('compare offline: output estimate from the ledger', () => {
     const base = join(dir, 'summary-base.txt');
     writeFileSync(base, detail);
     writeFileSync(summary, oneLine);
+    // The two are compared on one footing: the edited text has no answers yet, so both come
+    // from the fill ratio (a ledger mean beside a fill-ratio guess read as +100 % on any edit).
     const [old, edited] = await compare(env, docs, base, summary);
     expect(edited).toMatchObject({ name: 'summary@gpt-4o-mini', output_source: 'fill-ratio', output_samples: 0 });
-    expect(edited.output_tokens).not.toBe(report.tokens.output);
-    expect(old).toMatchObject({ name: 'summary-base@gpt-4o-mini', output_source: 'ledger', output_samples: 4, output_tokens: report.tokens.output });
+    expect(old).toMatchObject({ name: 'summary-base@gpt-4o-mini', output_source: 'fill-ratio', output_samples: 0, output_tokens: edited.output_tokens });
+    // A shorter prompt, same answers budget: cheaper, so a 10 % gate passes (it failed at +100 %).
+    const gate = await runCli(['compare', docs, '-p', base, '-p', summary, '--max-increase', '10', '--json'], { env });
+    expect(gate.code, gate.stderr).toBe(0);
+    const out = JSON.parse(gate.stdout);
+    expect(out.variants[1].delta_cost_pct).toBeLessThan(0);
+    expect(out.notes).toContain('Output tokens for every variant from the fill ratio: summary@gpt-4o-mini has no past answers in the ledger (a new or edited prompt), and estimates from two sources would not compare');
     expect(fake.stats.requests).toBe(4);
   });
 

@@ -202,11 +202,18 @@ describe('compareOffline', () => {
     expect(reads.n).toBe(2);
   });
 
-  it('estimates output from the ledger history when it has samples, else max tokens × fill ratio', async () => {
-    const history = (prompt: PromptTemplate, model: string) => (prompt.user === concise.user && model === 'gpt-4o-mini' ? { mean: 40, samples: 7 } : null);
+  it('estimates output from the ledger only when every variant has past answers: one footing for the deltas', async () => {
+    // Only `concise` has past answers (an edited `verbose` has none yet): both from the fill ratio.
+    const some = (prompt: PromptTemplate, model: string) => (prompt.user === concise.user && model === 'gpt-4o-mini' ? { mean: 40, samples: 7 } : null);
+    const mixed = await compareOffline(options({ outputHistory: some }));
+    for (const v of mixed.variants) expect(v).toMatchObject({ output_source: 'fill-ratio', output_samples: 0, output_tokens: Math.round(3 * DEFAULT_MAX_OUTPUT * 0.35) });
+    expect(mixed.variants[1].delta_cost_pct).toBeLessThan(0); // concise is shorter: cheaper on input alone, not +100 %
+    expect(mixed.notes).toContain('Output tokens for every variant from the fill ratio: verbose@gpt-4o-mini has no past answers in the ledger (a new or edited prompt), and estimates from two sources would not compare');
+
+    const history = (prompt: PromptTemplate, model: string) => (model === 'gpt-4o-mini' ? (prompt.user === concise.user ? { mean: 40, samples: 7 } : { mean: 90, samples: 4 }) : null);
     const r = await compareOffline(options({ outputHistory: history }));
     const [v, c] = r.variants;
-    expect(v).toMatchObject({ output_source: 'fill-ratio', output_samples: 0, output_tokens: Math.round(3 * DEFAULT_MAX_OUTPUT * 0.35) });
+    expect(v).toMatchObject({ output_source: 'ledger', output_samples: 4, output_tokens: 270 });
     expect(c).toMatchObject({ output_source: 'ledger', output_samples: 7, output_tokens: 120 });
     expect(r.fill_ratio).toBe(0.35);
     // Priced at gpt-4o-mini's list prices ($0.15 / $0.60 per million input / output tokens);

@@ -26,10 +26,19 @@ function run(docs: Document[], over: Partial<EstimateOptions> = {}) {
 }
 
 describe('estimate: documents over a window are priced as the run map-reduces them', () => {
+  it('without a prompt (no run to mirror), counted as one request each, with a warning saying so', async () => {
+    const small = doc('small.txt', sentences(2));
+    const long = doc('long.txt', sentences(40));
+    const r = await run([small, long], { prompt: null });
+    expect(r.models[0]).toMatchObject({
+      documents: 2, over_context: 1, over_context_ids: ['long.txt'], over_context_chunks: 0,
+      input_tokens: countTokens(small.text, 'o200k_base') + countTokens(long.text, 'o200k_base'),
+    });
+    expect(r.warnings).toContain('Documents over a window are counted as one request each: without a prompt there is no run to mirror. Give -p to price them the way run map-reduces them (chunk requests and reduce rounds).');
+  });
+
   it.each([
     ['with a prompt', summarize],
-    // No prompt, no run to mirror: priced as a prompt of `{{document}}` alone would run it.
-    ['without a prompt', null],
   ])('%s: chunks and reduce rounds in the tokens and the range', async (_, prompt) => {
     const small = doc('small.txt', sentences(2));
     const long = doc('long.txt', sentences(40));
@@ -67,11 +76,60 @@ describe('estimate: documents over a window are priced as the run map-reduces th
 
   // 'ꙮ' is three tokens per UTF-16 unit, the most there can be: documents at the edge of the
   // window test the bound that decides which documents keep their text for chunking.
-  it.each([null, summarize])('text at three tokens a character, across the edge of the window (prompt %o)', async (prompt) => {
+  it.each([summarize])('text at three tokens a character, across the edge of the window (prompt %o)', async (prompt) => {
     const docs = Array.from({ length: 30 }, (_, i) => doc(`d${70 + i}.txt`, 'ꙮ'.repeat(70 + i)));
     const r = await run(docs, { prompt });
     expect(r.models[0].over_context).toBeGreaterThan(0);
     expect(r.models[0].over_context).toBeLessThan(30);
     expect(r.models[0].over_context_chunks).toBeGreaterThanOrEqual(2 * r.models[0].over_context);
+  });
+});
+
+describe('planMapReduce counts each chunk request exactly, from counts shared across plans', () => {
+  // Paragraphs whose edges vary the way real text does: letters, digits, closing punctuation,
+  // leading spaces and bullets, a path, quotes, non-Latin script, code.
+  const edges = [
+    (i: number) => `Release ${i} shipped on time, said the Orion team`,
+    (i: number) => `${i} files changed in version 1.${i}.`,
+    (i: number) => `  * Fix crash ${i} when the cache is full (closes: #${1000 + i}).`,
+    (i: number) => `/usr/lib/orion/${i}/config.yaml holds the settings`,
+    (i: number) => `"Quoted ${i}," she said. "Really!"`,
+    (i: number) => `Ωμέγα ${i} και 東京 ${i} — end`,
+    (i: number) => `def f${i}():\n    return ${i}  `,
+    (i: number) => ` -- Maintainer <m${i}@example.org>  Mon, 0${i % 9 + 1} Jan 2024 12:00:00 +0000`,
+    (i: number) => `Ends with spaces ${i}   `,
+    (i: number) => `\ttabbed ${i} line ending in a slash /`,
+    (i: number) => `URL https://example.org/${i}/?q=a&b=${i}#x`,
+    (i: number) => `¿Qué tal ${i}? ¡Bien! 🙂 …`,
+    (i: number) => `it's ${i}'s turn, isn't it'`,
+    (i: number) => `${'word '.repeat(30 + i)}and one sentence far longer than a chunk with no stop at all ${'more '.repeat(120)}end`,
+    (i: number) => `line one ${i}\nline two\r\nline three\n`,
+    (i: number) => `(${i}) [x] {y} <z> — «quoted» ‘single’ “double”`,
+  ];
+  // A seeded shuffle of edges, so every pair of edges meets at some join.
+  let seed = 7;
+  const next = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+  const text = Array.from({ length: 400 }, (_, i) => edges[Math.floor(next() * edges.length)](i)).join('\n\n');
+  const prompts: PromptTemplate[] = [
+    summarize,
+    { name: 'appended', user: 'Summarize in one line.' },
+    { name: 'suffix', user: 'Text:\n{{document}}\nAnswer in one line.' },
+    { name: 'inline', user: 'Summarize: {{document}}' },
+    { name: 'system', system: 'You read: {{document}}', user: 'One line.' },
+    { name: 'twice', user: '{{document}}\n\n---\n\n{{document}}' },
+  ];
+  const models = new ModelRegistry({
+    o200: { input: 1, output: 1, cached_input: 0, context: 400, max_output: 50, encoding: 'o200k_base' },
+    cl100: { input: 1, output: 1, cached_input: 0, context: 400, max_output: 50, encoding: 'cl100k_base' },
+  });
+
+  it.each(prompts.flatMap((p) => ['o200', 'cl100'].map((m) => [p.name, m, p] as const)))('%s on %s', async (_name, model, prompt) => {
+    const d = doc('long.txt', text);
+    const settings = { prompt, registry: models };
+    const { chunkDocument } = await import('../../src/engine/map-reduce.js');
+    const cut = chunkDocument(d, text, model, settings);
+    const exact = cut.chunks.reduce((n, c) => n + countChat(cut.request(c).messages, models.get(model).info.encoding), 0);
+    expect(cut.chunks.length).toBeGreaterThan(5);
+    expect(planMapReduce(d, text, model, settings, () => 10).chunkInput).toBe(exact);
   });
 });
