@@ -66,6 +66,7 @@ const CONTROL = /[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]/;
  */
 function legacyText(bytes: Uint8Array, utf8: string): string | null {
   if (/[^\x00-\x7f\ufffd]/.test(utf8) || (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)) return null;
+  if (isValidUtf8(bytes)) return null; // a U+FFFD written in the text itself, not a bad byte
   // Accented prose has a minority of such bytes; more than that is not text (binary).
   let high = 0;
   for (let i = 0; i < bytes.length; i++) if (bytes[i] >= 0x80) high++;
@@ -75,6 +76,15 @@ function legacyText(bytes: Uint8Array, utf8: string): string | null {
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1')
     .replace(/[\x80-\x9f]/g, (c) => CP1252_HIGH[c.charCodeAt(0) - 0x80] || c);
   return CONTROL.test(text) ? null : text;
+}
+
+function isValidUtf8(bytes: Uint8Array): boolean {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Bytes → text, or the reason it is not a document. The decoder drops a leading BOM. */

@@ -122,6 +122,12 @@ describe('walking folders', () => {
     expect(out[1].text).toBe('Prices: 50 \u20ac \u2014 caf\u00e9\n');
   });
 
+  it('keeps a valid UTF-8 file whose only non-ASCII character is a written U+FFFD as it is', async () => {
+    const text = 'Unknown characters are set to \uFFFD or ?. No transliteration.\n';
+    const root = await tree({ 'readme.md': text });
+    expect(docs(await collect([root]))[0].text).toBe(text);
+  });
+
   it.each([
     ['control characters', Buffer.from([0x41, 0xe9, 0x01, 0xe9, 0x02, 0x41])],
     ['mostly high bytes', Buffer.from(Array.from({ length: 100 }, (_, i) => (i % 3 ? 0xe9 : 0x41)))],
