@@ -24,6 +24,8 @@ import type { CompareVariant } from '../report/types.js';
 import { TokenCounter, type CounterOptions } from '../tokens/index.js';
 import { DocumentCounts, overheadTable, type Counter } from './compare-count.js';
 import { CountMemo, planOverWindow, tokenBound } from './map-reduce-plan.js';
+import { buildRequest, condenseRequest } from '../engine/build.js';
+import { condenseModelsOf } from './compression.js';
 import {
   buildVariants, compressOffline, dependsOnEncoding, offlineNote, prepareBoilerplate, resolveBaseline, ROUTED,
   type VariantInput, type VariantSpec,
@@ -67,8 +69,16 @@ export async function prepareCompare(opts: CompareOptions): Promise<PreparedComp
   return { variants, baseline };
 }
 
+/**
+ * A call a variant makes beside a document's answer: a condense call of `llm` compression
+ * (certain) or an escalation (possible: only the upper bound counts it), as run-plan prices them.
+ */
+interface ExtraCall { model: string; input: Promise<number>; maxOut: number; certain: boolean }
+
 interface Pending {
   id: string;
+  /** Per variant: its condense and escalation calls for this document. */
+  extras: ExtraCall[][];
   inputs: Promise<number>[];
   befores: Promise<number>[];
   /** The model each variant's request goes to (differs per document for routed variants). */
@@ -117,7 +127,11 @@ export async function estimateVariants(opts: CompareOptions, specs: VariantSpec[
     };
   });
   const counter: Counter = opts.counter && 'count' in opts.counter ? opts.counter : new TokenCounter(opts.counter);
-  const totals = plan.map(() => ({ input: 0, before: 0, over: 0, chunks: 0, fails: [] as string[], byModel: new Map<string, ModelTotals>() }));
+  const totals = plan.map(() => ({
+    input: 0, before: 0, over: 0, chunks: 0, fails: [] as string[], byModel: new Map<string, ModelTotals>(),
+    /** Condense and escalation calls: their cost (null: a price unknown) and how many. */
+    extraLow: 0 as number | null, extraHigh: 0 as number | null, condense: 0, escalate: 0,
+  }));
   const maxOutOf = (i: number, model: string) => maxOutputFor(plan[i].v.prompt, opts.maxOutputTokens, opts.registry.get(model).info);
   // Mean answer tokens per (variant, model): the ledger's history, else max tokens × fill ratio.
   const histories = new Map<string, ReturnType<OutputHistory> | null>();
@@ -175,6 +189,16 @@ export async function estimateVariants(opts: CompareOptions, specs: VariantSpec[
           worst = over.plan.worst;
         }
       }
+      for (const x of p.extras[i]) {
+        const info = opts.registry.get(x.model).info;
+        const input = await x.input;
+        const low = x.certain ? costOf(info, { input_tokens: input, output_tokens: Math.round(x.maxOut * opts.fillRatio) }) : 0;
+        const high = costOf(info, { input_tokens: input, output_tokens: x.maxOut });
+        t.extraLow = t.extraLow === null || low === null ? null : t.extraLow + low;
+        t.extraHigh = t.extraHigh === null || high === null ? null : t.extraHigh + high;
+        if (x.certain) t.condense++;
+        else t.escalate++;
+      }
       t.input += est.input;
       t.before += est.input + before - counted;
       const m = t.byModel.get(model) ?? { docs: 0, input: 0, calls: 0, inputHigh: 0, callsHigh: 0 };
@@ -196,14 +220,26 @@ export async function estimateVariants(opts: CompareOptions, specs: VariantSpec[
       // Per document: compressed texts by setting; DocumentCounts shares the counting.
       const compressed = new Map<string, string>();
       const counts = new DocumentCounts(doc, counter, overhead);
-      const pending: Pending = { id: doc.id, inputs: [], befores: [], models: [], sources: [] };
+      const pending: Pending = { id: doc.id, extras: [], inputs: [], befores: [], models: [], sources: [] };
       for (const [i, k] of plan.entries()) {
         let text = compressed.get(k.textKey);
         if (text === undefined) compressed.set(k.textKey, (text = compressOffline(doc, k.v.compress, k.enc)));
         // A routed variant: this document's model is the one its rule picks (as run would send it).
-        const candidates = k.v.routes ? routeOf(k.v, doc, text, k.enc) : [k.v.model];
+        const route = k.v.routes ? routeOf(k.v, doc, text, k.enc) : undefined;
+        const candidates = route ? [route.model, ...route.fallback] : [k.v.model];
         const model = candidates[0];
         const info = opts.registry.get(model).info;
+        const extras: ExtraCall[] = condenseModelsOf(k.v.compress.specs).map((m) => {
+          const to = opts.registry.get(m).info;
+          const req = condenseRequest(text, m, to);
+          return { model: m, input: counter.count(req.messages, to.encoding), maxOut: req.max_tokens, certain: true };
+        });
+        if (route?.escalate) {
+          const to = opts.registry.get(route.escalate.to).info;
+          const req = buildRequest(doc, text, { prompt: k.v.prompt, maxOutputTokens: opts.maxOutputTokens }, to, route.escalate.to);
+          extras.push({ model: route.escalate.to, input: counter.count(req.messages, to.encoding), maxOut: req.max_tokens, certain: false });
+        }
+        pending.extras.push(extras);
         pending.models.push(model);
         pending.befores.push(counts.request(k.v.prompt, k.promptId, doc.text, info.encoding));
         pending.inputs.push(counts.request(k.v.prompt, k.promptId, text, info.encoding));
@@ -253,6 +289,10 @@ export async function estimateVariants(opts: CompareOptions, specs: VariantSpec[
       cost = cost === null || low === null ? null : cost + low;
       high = high === null || top === null ? null : high + top;
     }
+    cost = cost === null || t.extraLow === null ? null : cost + t.extraLow;
+    high = high === null || t.extraHigh === null ? null : high + t.extraHigh;
+    if (t.condense > 0) notes.push(`${k.v.name}: the cost includes ${t.condense} condense call${t.condense === 1 ? '' : 's'} of llm compression (${[...new Set(condenseModelsOf(k.v.compress.specs))].join(', ')}), answers estimated at the fill ratio`);
+    if (t.escalate > 0) notes.push(`${k.v.name}: the high end includes ${t.escalate} escalation${t.escalate === 1 ? '' : 's'} (as if every document escalated), as run's --budget bound does`);
     if (k.v.routes) notes.push(`${k.v.name}: each document priced on the model its route picks (${[...t.byModel].map(([m, x]) => `${m} ${x.docs}`).join(', ')})`);
     return {
       name: k.v.name, prompt: k.v.prompt.name, model: k.v.routes ? ROUTED : requested, compress: k.v.compress.label, documents,
@@ -270,8 +310,7 @@ export async function estimateVariants(opts: CompareOptions, specs: VariantSpec[
 }
 
 /** The model a routed variant sends this document to, then its fallbacks (token conditions count the compressed text). */
-function routeOf(v: VariantSpec, doc: Document, text: string, enc: Encoding): string[] {
+function routeOf(v: VariantSpec, doc: Document, text: string, enc: Encoding) {
   const tokens = routesCountTokens(v.routes!) ? countTokens(text, enc) : 0;
-  const route = chooseRoute(v.routes!, { tokens, path: doc.path, text, prompt: v.prompt.name }, v.defaultModel!);
-  return [route.model, ...route.fallback];
+  return chooseRoute(v.routes!, { tokens, path: doc.path, text, prompt: v.prompt.name }, v.defaultModel!);
 }

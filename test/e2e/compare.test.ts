@@ -186,6 +186,34 @@ describe('compare offline: output estimate from the ledger', () => {
   });
 });
 
+describe('compare offline: calls beside the answer', () => {
+  it('prices llm compression\'s condense calls and a route\'s escalation as run --dry-run\'s --budget bound does', async () => {
+    const env = testEnv(fake.baseURL);
+    const dir = tempDir();
+    const route = join(dir, 'route.yaml');
+    writeFileSync(route, 'routes:\n  - model: gpt-4o-mini\n    escalate: { to: gpt-4.1, if: "shorter-than:1000" }\n');
+    for (const extra of [['--compress', 'llm'], ['--route', route]]) {
+      const cmp = await runCli(['compare', FIXTURES, '-p', 'summarize', ...extra, '--json'], { env });
+      expect(cmp.code, cmp.stderr).toBe(0);
+      const dry = await runCli(['summarize', FIXTURES, ...extra, '--dry-run', '--json'], { env });
+      expect(dry.code, dry.stderr).toBe(0);
+      const v = JSON.parse(cmp.stdout).variants.at(-1); // with --route, the routed variant comes after the plain one
+      // The same calls, the same upper bound (nothing is cached here).
+      expect(v.cost_high, extra.join(' ')).toBeCloseTo(JSON.parse(dry.stdout).upper_bound_usd, 10);
+      expect(JSON.parse(cmp.stdout).notes.join('\n')).toMatch(extra[0] === '--compress' ? /the cost includes \d+ condense calls of llm compression \(gpt-4\.1-nano\)/ : /the high end includes \d+ escalations/);
+    }
+    expect(fake.stats.requests).toBe(0);
+  });
+
+  it('an llm-compressed variant costs more than the same prompt without it: each document adds a condense call', async () => {
+    const res = await runCli(['compare', FIXTURES, '-p', 'summarize', '--compress', 'none', '--compress', 'llm', '--json'], { env: testEnv(fake.baseURL) });
+    expect(res.code, res.stderr).toBe(0);
+    const [plain, llm] = JSON.parse(res.stdout).variants;
+    expect(llm.cost_usd).toBeGreaterThan(plain.cost_usd);
+    expect(llm.delta_cost_pct).toBeGreaterThan(0);
+  });
+});
+
 describe('compare --live', () => {
   it('refuses --out, --report and --metrics (exit 2, nothing sent): it never wrote them; a config\'s out:/report: do not get in its way', async () => {
     const docs = makeDocs(3);
