@@ -90,7 +90,6 @@ export function commandLine(cli: Cli): string {
   return redact(process.argv.slice(2).join(' '), cli.secrets);
 }
 
-/** How -p is resolved: config prompts, built-ins, files relative to the working folder, --system. */
 /**
  * The models a command sends to or prices: -m (or the config's `model:`), else a prompt file's
  * own `model:`, else the default — what `run` sends to, so that estimate prices the same model.
@@ -99,6 +98,7 @@ export function modelsFor(settings: Settings, prompt: PromptTemplate | null): st
   return settings.modelIsDefault && prompt?.model ? [prompt.model] : settings.models;
 }
 
+/** How -p is resolved: config prompts, built-ins, files relative to the working folder, --system. */
 export function promptOptions(settings: Settings): ResolvePromptOptions {
   return { configPrompts: settings.configPrompts, configPath: settings.configPath, cwd: settings.cwd, system: settings.system };
 }
