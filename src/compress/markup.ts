@@ -147,6 +147,8 @@ function tidyLines(lines: readonly string[]): string[] {
 }
 
 export function markup(text: string, syntax?: Syntax): string {
+  // Tags, `**` and links inside a program are its strings and operators, not markup.
+  if (syntax === 'code') return text;
   const lines = toLines(text);
   const out: string[] = [];
   for (const block of scanBlocks(lines, isRst(lines, syntax))) {

@@ -8,8 +8,11 @@ export interface StrategySpec {
   arg?: string;
 }
 
-/** A document's markup, when its file name declares it (`.md`, `.rst`); see blocks.ts. */
-export type Syntax = 'markdown' | 'rst';
+/**
+ * A document's markup, when its file name declares it (`.md`, `.rst`; see blocks.ts), or `code`:
+ * source code or a structured config file (`.py`, `.yaml`, `.json` …), code from end to end.
+ */
+export type Syntax = 'markdown' | 'rst' | 'code';
 
 export interface CompressContext {
   /** Exact token counter for the target model (injected by the caller). */

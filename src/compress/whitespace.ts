@@ -44,8 +44,23 @@ function cleanProseLine(line: string, keepIndent: boolean, table: boolean): stri
   return body;
 }
 
+/**
+ * A code file (see Syntax) is code throughout: its indentation, inner spaces and string contents
+ * are the program. Only what no language reads goes: trailing spaces and runs of blank lines.
+ */
+function codeWhitespace(lines: readonly string[]): string {
+  const out: string[] = [];
+  for (const raw of lines) {
+    const line = raw.replace(/[ \t]+$/, '');
+    if (line === '' && (out.length === 0 || out[out.length - 1] === '')) continue;
+    out.push(line);
+  }
+  return out.join('\n').trimEnd();
+}
+
 export function whitespace(text: string, syntax?: Syntax): string {
   const lines = toLines(text);
+  if (syntax === 'code') return codeWhitespace(lines);
   const out: string[] = [];
   const rst = isRst(lines, syntax);
   for (const block of scanBlocks(lines, rst)) {

@@ -27,11 +27,23 @@ export const offlineSpecs = (specs: readonly StrategySpec[]): StrategySpec[] => 
 export const condenseModelsOf = (specs: readonly StrategySpec[]): string[] =>
   specs.filter((s) => s.name === 'llm').map((s) => s.arg ?? DEFAULT_CONDENSE_MODEL);
 
-const SYNTAX: Record<string, Syntax> = { '.md': 'markdown', '.markdown': 'markdown', '.mdx': 'markdown', '.rst': 'rst', '.rest': 'rst' };
+/** Source code and structured config. Not `.json`: its records are prose documents with the file's path. */
+const CODE_EXTENSIONS = [
+  '.py', '.pyi', '.js', '.mjs', '.cjs', '.jsx', '.ts', '.mts', '.cts', '.tsx', '.java', '.kt', '.kts', '.scala', '.groovy', '.gradle',
+  '.c', '.h', '.cc', '.cpp', '.cxx', '.hpp', '.hh', '.cs', '.go', '.rs', '.swift', '.m', '.mm', '.rb', '.php', '.pl', '.pm', '.lua',
+  '.r', '.jl', '.hs', '.ex', '.exs', '.erl', '.clj', '.dart', '.sh', '.bash', '.zsh', '.fish', '.ps1', '.bat', '.sql', '.proto',
+  '.tf', '.nix', '.vue', '.svelte', '.css', '.scss', '.less', '.yaml', '.yml', '.toml', '.ini', '.cfg', '.conf',
+  '.xml', '.xsd', '.svg', '.ipynb', '.diff', '.patch',
+];
+const SYNTAX: Record<string, Syntax> = {
+  '.md': 'markdown', '.markdown': 'markdown', '.mdx': 'markdown', '.rst': 'rst', '.rest': 'rst',
+  ...Object.fromEntries(CODE_EXTENSIONS.map((e) => [e, 'code' as const])),
+};
 
 /**
- * The markup a document's file name declares (`notes.md.gz` is Markdown); undefined for other
- * names, records and stdin, whose syntax compression guesses from the content.
+ * The markup a document's file name declares (`notes.md.gz` is Markdown; `app.py`, `conf.yaml`
+ * are code throughout); undefined for other names, records and stdin, whose syntax compression
+ * guesses from the content.
  */
 export const syntaxOf = (path: string): Syntax | undefined => SYNTAX[extname(logicalName(path)).toLowerCase()];
 

@@ -92,3 +92,10 @@ describe('markup', () => {
     expect(markup(once)).toBe(once);
   });
 });
+
+describe('markup on a code file (syntax code)', () => {
+  it('leaves a program as it is: tags, links and ** inside it are strings and operators', () => {
+    const py = 'html = "<b>x</b> [a](b) ![i](j)"\nreturn "**bold**" ** 2\n';
+    expect(markup(py, 'code')).toBe(py);
+  });
+});

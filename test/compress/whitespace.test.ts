@@ -53,3 +53,10 @@ describe('whitespace', () => {
     expect(out.length).toBeLessThanOrEqual(text.length);
   });
 });
+
+describe('whitespace on a code file (syntax code)', () => {
+  it('keeps indentation, inner spaces and strings; drops trailing spaces and blank-line runs', () => {
+    const py = 'def f():\r\n    x  =  "a   b"   \n\n\n\n\tif x:\n\t\treturn x\n';
+    expect(whitespace(py, 'code')).toBe('def f():\n    x  =  "a   b"\n\n\tif x:\n\t\treturn x');
+  });
+});

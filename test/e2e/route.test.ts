@@ -241,6 +241,23 @@ describe('routing end to end', () => {
     expect(sum(dry.routing.map((r: any) => r.tokens))).toBe(JSON.parse(readFileSync(report, 'utf8')).tokens.after_compression);
   });
 
+  it('source code and config files are code throughout: whitespace and markup keep their indentation and strings', async () => {
+    const dir = tempDir();
+    const py = 'def f():\n    html = "<b>link</b> [x](y)"\n    return "**bold**   spaced"   \n\n\n\nclass A:\n    pass\n';
+    const yaml = 'server:\n  host:   "a  b"\n  ports:\n    - 80\n';
+    writeFileSync(join(dir, 'app.py'), py);
+    writeFileSync(join(dir, 'conf.yaml'), yaml);
+    writeFileSync(join(dir, 'p.txt'), '{{document}}');
+    const res = await runCli(['run', join(dir, 'app.py'), join(dir, 'conf.yaml'), '-p', join(dir, 'p.txt'), '--compress', 'whitespace,markup', '--no-cache'], { env: testEnv(fake.baseURL) });
+    expect(res.code, res.stderr).toBe(0);
+    const sent = fake.stats.log.map((e: any) => e.messages.at(-1).content as string);
+    // Only trailing spaces and blank-line runs go.
+    expect(sent).toEqual([
+      'def f():\n    html = "<b>link</b> [x](y)"\n    return "**bold**   spaced"\n\nclass A:\n    pass',
+      'server:\n  host:   "a  b"\n  ports:\n    - 80',
+    ]);
+  });
+
   it('llm compression condenses through a cheap model first, and its cost is counted', async () => {
     const res = await runCli(['summarize', corpus(), '--compress', 'llm:gpt-4.1-nano', '--no-cache', '-m', 'gpt-4o'], { env: testEnv(fake.baseURL) });
     expect(res.code).toBe(0);

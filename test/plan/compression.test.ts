@@ -7,6 +7,7 @@ describe('syntaxOf', () => {
     ['docs/guide.md', 'markdown'], ['README.MD', 'markdown'], ['a.markdown', 'markdown'], ['page.mdx', 'markdown'],
     ['notes.md.gz', 'markdown'], ['guide.rst', 'rst'], ['guide.rest', 'rst'], ['guide.rst.gz', 'rst'],
     ['notes.txt', undefined], ['Makefile', undefined], ['data.jsonl', undefined], ['-', undefined],
+    ['src/app.py', 'code'], ['conf.YAML', 'code'], ['lib/x.ts.gz', 'code'], ['records.json', undefined],
   ])('%s → %s', (path, syntax) => {
     expect(syntaxOf(path)).toBe(syntax);
   });
