@@ -241,6 +241,18 @@ describe('routing end to end', () => {
     expect(sum(dry.routing.map((r: any) => r.tokens))).toBe(JSON.parse(readFileSync(report, 'utf8')).tokens.after_compression);
   });
 
+  it('the CSV run report has the documents\' tokens before and after compression, as JSON, Markdown and HTML do', async () => {
+    const dir = tempDir();
+    const res = await runCli(['summarize', corpus(), '--compress', 'whitespace,markup', '--no-cache', '--report', join(dir, 'r.csv')], { env: testEnv(fake.baseURL) });
+    expect(res.code, res.stderr).toBe(0);
+    const [header, ...rows] = readFileSync(join(dir, 'r.csv'), 'utf8').trim().split(/\r?\n/).map((l) => l.split(','));
+    const total = rows.find((r) => r[1] === '(total)')!;
+    const before = Number(total[header.indexOf('tokens_before_compression')]);
+    const after = Number(total[header.indexOf('tokens_after_compression')]);
+    expect(before).toBeGreaterThan(after);
+    expect(after).toBeGreaterThan(0);
+  });
+
   it('source code and config files are code throughout: whitespace and markup keep their indentation and strings', async () => {
     const dir = tempDir();
     const py = 'def f():\n    html = "<b>link</b> [x](y)"\n    return "**bold**   spaced"   \n\n\n\nclass A:\n    pass\n';

@@ -112,10 +112,13 @@ function runMd(r: RunReport): string {
 /** One row per model, then a `(total)` row that also carries the run-wide figures. */
 function runCsv(r: RunReport): string {
   const header = ['run_id', 'model', 'documents', 'failed', 'skipped', 'cached', 'input_tokens', 'output_tokens',
-    'cost_usd', 'saved_usd', 'latency_p50_ms', 'latency_p95_ms', 'latency_max_ms', 'duration_ms'];
+    'cost_usd', 'saved_usd', 'latency_p50_ms', 'latency_p95_ms', 'latency_max_ms', 'duration_ms',
+    // SPEC §5: every report shows the documents' tokens before and after compression (empty without it).
+    'tokens_before_compression', 'tokens_after_compression'];
   const rows = r.models.map((m) => [r.run_id, m.model, m.documents, null, null, null, m.input_tokens, m.output_tokens,
-    m.cost_usd, null, null, null, null, null]);
+    m.cost_usd, null, null, null, null, null, null, null]);
   rows.push([r.run_id, '(total)', r.documents.done, r.documents.failed, r.documents.skipped, r.documents.cached,
-    r.tokens.input, r.tokens.output, r.cost_usd, r.saved_usd, r.latency_ms.p50, r.latency_ms.p95, r.latency_ms.max, r.duration_ms]);
+    r.tokens.input, r.tokens.output, r.cost_usd, r.saved_usd, r.latency_ms.p50, r.latency_ms.p95, r.latency_ms.max, r.duration_ms,
+    r.tokens.before_compression, r.tokens.after_compression]);
   return toCsv(header, rows);
 }
