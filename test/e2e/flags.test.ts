@@ -45,6 +45,32 @@ describe('flags on the wire', () => {
   });
 });
 
+describe('flags that would do nothing, or less than asked, say so', () => {
+  it('--max-output-tokens above the model\'s maximum: a warning, and the maximum is sent', async () => {
+    const env = testEnv(fake.baseURL);
+    fake.reset();
+    const res = await runCli(['summarize', makeDocs(1), '--max-output-tokens', '100000', '--no-cache'], { env });
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stderr).toContain("warning: --max-output-tokens 100000 is above gpt-4o-mini's maximum of 16384 output tokens: 16384 is sent\n");
+    expect(fake.stats.log[0].body.max_tokens ?? fake.stats.log[0].body.max_completion_tokens).toBe(16384);
+    const est = await runCli(['estimate', makeDocs(1), '-m', 'gpt-4o-mini,gpt-4.1', '--max-output-tokens', '20000'], { env });
+    expect(est.stderr).toContain("warning: --max-output-tokens 20000 is above gpt-4o-mini's maximum of 16384 output tokens: 16384 is sent\n");
+    expect(est.stderr).not.toContain("gpt-4.1's maximum");
+  });
+
+  it('--api-key-env naming a variable that is not set: a warning before sending', async () => {
+    const res = await runCli(['summarize', makeDocs(2), '--api-key-env', 'NOPE_VAR', '--no-cache'], { env: { ...testEnv(fake.baseURL), NOPE_VAR: undefined } });
+    expect(res.stderr).toContain('warning: NOPE_VAR is not set: requests are sent without a key\n');
+    expect(res.code).toBe(4); // this server wants a key
+  });
+
+  it('compare --max-increase with a single variant says it checked nothing', async () => {
+    const res = await runCli(['compare', makeDocs(2), '-p', 'summarize', '--max-increase', '5', '--json'], { env: testEnv(fake.baseURL) });
+    expect(res.code).toBe(0);
+    expect(res.stderr).toContain('warning: --max-increase compares variants with the baseline: with one variant it checked nothing');
+  });
+});
+
 describe('--fill-ratio', () => {
   it('is a share of max output tokens: above 1 or 0 is a usage error on the command line, as in a config', async () => {
     const docs = makeDocs(2);

@@ -13,7 +13,7 @@ import { createProgress, type ProgressView } from '../render/progress.js';
 import type { Cli } from '../context.js';
 import { bufferedStdin, interruptSignal } from './run-io.js';
 import { checkStorePaths, makeProvider, openStores, requireKey } from './services.js';
-import { commandLine, inputOptions, promptOptions, setup, writeStdout } from './shared.js';
+import { commandLine, inputOptions, promptOptions, setup, warn, warnCappedOutput, writeStdout } from './shared.js';
 import { compileRoutes } from '../../route/index.js';
 
 const FORMATS: readonly CompareFormat[] = ['table', 'json', 'md', 'csv', 'html'];
@@ -33,14 +33,16 @@ export default async function compareCommand(cmd: Command, inputs: string[]): Pr
       'Redirect it: llmbatch compare … --format md > compare.md (or json, csv, html). Per-document results and run reports are for run/summarize. Nothing was sent.');
   }
   const live = Boolean(flags.live) && !settings.dryRun;
-  if (live) requireKey(settings);
+  if (live) requireKey(settings, cli);
+  const registry = new ModelRegistry(settings.modelOverrides);
+  warnCappedOutput(cli, settings, settings.models, registry);
   const prompts = (settings.prompts.length > 0 ? settings.prompts : ['summarize']).map((p) => resolvePrompt(p, promptOptions(settings)));
   const stdin = await bufferedStdin(inputs);
   const base: CompareOptions = {
     items: () => readInputs(inputs, { ...inputOptions(settings), stdin }),
     prompts, models: settings.models, compress: settings.compress, promptModels: settings.modelIsDefault,
     routes: settings.routes ? compileRoutes(settings.routes, settings.routeSource) : undefined,
-    registry: new ModelRegistry(settings.modelOverrides), baseline: settings.baseline, maxOutputTokens: settings.maxOutputTokens,
+    registry, baseline: settings.baseline, maxOutputTokens: settings.maxOutputTokens,
     fillRatio: settings.fillRatio, gates: { maxCost: settings.maxCost, maxIncreasePct: settings.maxIncrease },
   };
 
@@ -81,6 +83,9 @@ export default async function compareCommand(cmd: Command, inputs: string[]): Pr
     }
   }
 
+  if (settings.maxIncrease !== undefined && result.variants.length < 2) {
+    warn(cli, '--max-increase compares variants with the baseline: with one variant it checked nothing (add -p, -m or --compress)');
+  }
   writeStdout(cli, renderCompare(result, format, { color: cli.colorOut.level > 0 }));
   process.exitCode = exitCode(cli, result, status);
 }

@@ -4,7 +4,7 @@ import { ModelRegistry } from '../../models/index.js';
 import { resolvePrompt } from '../../prompt/index.js';
 import { estimate } from '../../plan/estimate.js';
 import { renderEstimate } from '../render/estimate.js';
-import { inputOptions, modelsFor, promptOptions, setup, warn, writeStdout } from './shared.js';
+import { inputOptions, modelsFor, promptOptions, setup, warn, warnCappedOutput, writeStdout } from './shared.js';
 import { LlmbatchError } from '../../errors.js';
 import { prepareCompression } from '../../plan/compression.js';
 import { planRun } from '../../plan/run-plan.js';
@@ -26,6 +26,7 @@ export default async function estimateCommand(cmd: Command, inputs: string[]): P
   // A prompt file's `model:` applies when no model was chosen, as in `run`.
   const models = modelsFor(settings, prompt);
   const registry = new ModelRegistry(settings.modelOverrides);
+  warnCappedOutput(cli, settings, models, registry);
   const stdin = await bufferedStdin(inputs);
   const items = () => readInputs(inputs, { ...inputOptions(settings), stdin });
   const encoding = registry.get(models[0]).info.encoding;

@@ -9,7 +9,7 @@ import { runBatch } from '../../engine/runner.js';
 import { renderEstimate } from '../render/estimate.js';
 import { renderRunReport } from '../render/run-report.js';
 import { createProgress } from '../render/progress.js';
-import { checkOutputsAreNotInputs, commandLine, inputOptions, modelsFor, promptOptions, setup, warn, writeStdout } from './shared.js';
+import { checkOutputsAreNotInputs, commandLine, inputOptions, modelsFor, promptOptions, setup, warn, warnCappedOutput, writeStdout } from './shared.js';
 import { bufferedStdin, interruptSignal, sinkFor } from './run-io.js';
 import { checkReportPath, saveReport } from './report-file.js';
 import { formatUsd } from '../render/format.js';
@@ -31,7 +31,8 @@ export default async function runCommand(cmd: Command, inputs: string[]): Promis
   const registry = new ModelRegistry(settings.modelOverrides);
   const lookup = registry.get(model);
   if (!lookup.known) warn(cli, `Model "${model}" is not in the registry: its cost is unknown (?). Add it under "models:" in the config to price it.`);
-  if (!settings.dryRun) requireKey(settings);
+  if (!settings.dryRun) requireKey(settings, cli);
+  warnCappedOutput(cli, settings, [model], registry);
 
   const stdin = await bufferedStdin(inputs);
   const items = () => readInputs(inputs, { ...inputOptions(settings), stdin });

@@ -4,6 +4,8 @@ import { CompletionCache } from '../../cache/index.js';
 import type { Settings } from '../../config/index.js';
 import { isRedisUrl } from '../../config/paths.js';
 import { fileObstacle } from '../../dirs.js';
+import type { Cli } from '../context.js';
+import { warn } from './shared.js';
 import { LlmbatchError, redact } from '../../errors.js';
 import { Ledger } from '../../ledger/index.js';
 import { serverId, type Provider } from '../../providers/types.js';
@@ -54,10 +56,13 @@ export function checkStorePaths(settings: Settings, which: { cache: boolean; led
 
 const isOpenAI = (url: string) => /^https:\/\/api\.openai\.com(\/|$)/.test(url);
 
-export function requireKey(settings: Settings): void {
+export function requireKey(settings: Settings, cli: Cli): void {
   if (!settings.apiKey && isOpenAI(settings.baseUrl)) {
     throw new LlmbatchError('usage', `No API key: set ${settings.apiKeyEnv}`, 'Or pass --base-url (or OPENAI_BASE_URL) for a local server that needs none, e.g. http://localhost:11434/v1 for Ollama.');
   }
+  // A variable named on purpose (--api-key-env, apiKeyEnv:) and left unset is likely a mistake:
+  // a local server may need no key, so it is said, not refused.
+  if (!settings.apiKey && settings.apiKeyEnv !== 'OPENAI_API_KEY') warn(cli, `${settings.apiKeyEnv} is not set: requests are sent without a key`);
 }
 
 type LoadProvider = () => Promise<typeof import('../../providers/openai.js')>;

@@ -6,6 +6,7 @@ import { resolveSettings, type Settings } from '../../config/index.js';
 import { makeCli, rememberSecrets, type Cli } from '../context.js';
 import type { InputOptions } from '../../documents/types.js';
 import type { PromptTemplate, ResolvePromptOptions } from '../../prompt/index.js';
+import type { ModelRegistry } from '../../models/index.js';
 
 export interface Setup {
   cli: Cli;
@@ -101,6 +102,16 @@ export function modelsFor(settings: Settings, prompt: PromptTemplate | null): st
 /** How -p is resolved: config prompts, built-ins, files relative to the working folder, --system. */
 export function promptOptions(settings: Settings): ResolvePromptOptions {
   return { configPrompts: settings.configPrompts, configPath: settings.configPath, cwd: settings.cwd, system: settings.system };
+}
+
+/** --max-output-tokens above a model's maximum is sent as that maximum: said, not silent. */
+export function warnCappedOutput(cli: Cli, settings: Settings, models: readonly string[], registry: ModelRegistry): void {
+  const asked = settings.maxOutputTokens;
+  if (asked === undefined) return;
+  for (const m of new Set(models)) {
+    const max = registry.get(m).info.max_output;
+    if (asked > max) warn(cli, `--max-output-tokens ${asked} is above ${m}'s maximum of ${max} output tokens: ${max} is sent`);
+  }
 }
 
 /** Warnings go to stderr unless --quiet. */
