@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startFakeOpenAI } from '../support/fake-openai.js';
+import { DEFAULT_MODELS, startFakeOpenAI } from '../support/fake-openai.js';
 import { FIXTURES, TEST_KEY, parseJsonl, runCli, tempDir, testEnv } from '../support/cli.js';
 import { openDb } from '../../src/ledger/sqlite.js';
 
@@ -268,6 +268,26 @@ describe('routing end to end', () => {
       'def f():\n    html = "<b>link</b> [x](y)"\n    return "**bold**   spaced"\n\nclass A:\n    pass',
       'server:\n  host:   "a  b"\n  ports:\n    - 80',
     ]);
+  });
+
+  it('-m beside routes whose rule always matches: a warning that -m is never used', async () => {
+    const routes = routeFile('routes:\n  - when: { maxTokens: 100 }\n    model: gpt-4.1-nano\n  - model: gpt-4.1-mini\n');
+    const res = await runCli(['summarize', corpus(), '--route', routes, '-m', 'gpt-4o', '--dry-run'], { env: testEnv(fake.baseURL) });
+    expect(res.code).toBe(0);
+    expect(res.stderr).toContain('warning: -m gpt-4o is the rule of last resort, after the routes; their rule 2 matches every document (no "when"), so gpt-4o is never used\n');
+    const without = await runCli(['summarize', corpus(), '--route', routes, '--dry-run'], { env: testEnv(fake.baseURL) });
+    expect(without.stderr).not.toContain('rule of last resort');
+  });
+
+  it('a server without --compress llm\'s default condense model: the hint says where that model came from', async () => {
+    fake.setOptions({ models: ['gpt-4o-mini'] });
+    try {
+      const res = await runCli(['summarize', corpus(), '--compress', 'llm', '--no-cache'], { env: testEnv(fake.baseURL) });
+      expect(res.code).toBe(4);
+      expect(res.stderr).toMatch(/^error: The server does not know model "gpt-4\.1-nano".*\nhint: gpt-4\.1-nano is the default condense model of --compress llm: name one this server has, e\.g\. --compress llm:MODEL\.\n$/s);
+    } finally {
+      fake.setOptions({ models: DEFAULT_MODELS });
+    }
   });
 
   it('llm compression condenses through a cheap model first, and its cost is counted', async () => {

@@ -13,12 +13,13 @@ import { checkOutputsAreNotInputs, commandLine, inputOptions, modelsFor, promptO
 import { bufferedStdin, interruptSignal, sinkFor } from './run-io.js';
 import { checkReportPath, saveReport } from './report-file.js';
 import { formatUsd } from '../render/format.js';
-import { prepareCompression } from '../../plan/compression.js';
+import { compressionPlan, prepareCompression } from '../../plan/compression.js';
+import { DEFAULT_CONDENSE_MODEL } from '../../compress/index.js';
 import { compileRoutes } from '../../route/index.js';
 import { renderRouting } from '../render/routing.js';
 
 export default async function runCommand(cmd: Command, inputs: string[]): Promise<void> {
-  const { cli, settings } = setup(cmd);
+  const { cli, settings, flags } = setup(cmd);
   const isSummarize = cmd.name() === 'summarize';
   if (settings.queue) throw new LlmbatchError('not-available', 'Distributed mode (--queue) is not available yet in this version', 'Run without --queue.');
   if (settings.metrics) throw new LlmbatchError('not-available', 'Prometheus metrics (--metrics) are not available yet in this version', 'Use --report FILE.json for the run figures.');
@@ -42,6 +43,9 @@ export default async function runCommand(cmd: Command, inputs: string[]): Promis
     warn(cli, 'llm compression makes model calls: the estimate counts the text before that step (an upper bound), and the upper bound includes the condense calls');
   }
   const routes = settings.routes ? compileRoutes(settings.routes, settings.routeSource) : undefined;
+  // -m is the routes' rule of last resort; a rule that always matches leaves it nothing to do.
+  const always = flags.model === undefined ? undefined : routes?.find((r) => Object.values(r.rule.when ?? {}).every((v) => v === undefined));
+  if (always) warn(cli, `-m ${model} is the rule of last resort, after the routes; their rule ${always.index + 1} matches every document (no "when"), so ${model} is never used`);
   const { cache, ledger } = await openStores(settings, { ledger: !settings.dryRun });
   const provider = await makeProvider(settings, settings.dryRun);
   try {
@@ -115,10 +119,20 @@ export default async function runCommand(cmd: Command, inputs: string[]): Promis
     if (cli.quiet && budgetNote) cli.stderr.write(`${budgetNote}\n`);
     // `report` finds this run's ledger by itself unless the cache was moved with --cache.
     if (settings.report) await saveReport(settings.report, report, settings.cacheFrom === 'flag' && typeof settings.cache === 'string' ? settings.cache : undefined);
-    if (fatal) throw fatal;
+    if (fatal) throw explainCondenseModel(fatal, settings.compress[0]);
     process.exitCode = status === 'interrupted' ? ExitCode.interrupted : status === 'budget' ? ExitCode.gate : report.documents.failed > 0 ? ExitCode.someFailed : ExitCode.ok;
   } finally {
     await cache?.close();
     await ledger?.close();
   }
+}
+
+/**
+ * A server that does not know `--compress llm`'s default condense model (gpt-4.1-nano: a local
+ * server has its own models) gets a hint that says where that model came from.
+ */
+function explainCondenseModel(fatal: LlmbatchError, compress: string | undefined): LlmbatchError {
+  const bare = compress !== undefined && compressionPlan(compress).specs.some((s) => s.name === 'llm' && s.arg === undefined);
+  if (fatal.code !== 'model-not-found' || !bare || !fatal.message.includes(`"${DEFAULT_CONDENSE_MODEL}"`)) return fatal;
+  return new LlmbatchError(fatal.code, fatal.message, `${DEFAULT_CONDENSE_MODEL} is the default condense model of --compress llm: name one this server has, e.g. --compress llm:MODEL.`, { cause: fatal });
 }
