@@ -9,6 +9,7 @@ import { parseYaml, yamlErrorMessage } from './yaml.js';
 import { isRedisUrl } from './paths.js';
 import { LlmbatchError } from '../errors.js';
 import type { ConfigPrompt } from '../prompt/load.js';
+import { parseCompress } from '../compress/index.js';
 import { configSchema, describeIssue, routesSchema, type ConfigFile, type ModelOverride, type RouteRule } from './schema.js';
 import { defaultCachePath, ledgerPathFor } from './paths.js';
 
@@ -205,6 +206,18 @@ export function resolveSettings(flags: Flags, env: Env, cwd: string): Readonly<S
   const routeSource = (flags.route as string | undefined) ?? config.route;
   const routes = routeSource ? loadRouteFile(routeSource, flags.route !== undefined ? cwd : configDir) : config.routes;
   const ttl = pick<string>(flags.cacheTtl as string | undefined, config.cacheTtl);
+  // A config value refused later would be blamed on a flag the user never typed: checked here,
+  // the error names the file and the key (SPEC §13).
+  const inConfig = <T>(flag: unknown, key: string, check: () => T): T => {
+    if (flag !== undefined || !configPath) return check();
+    try {
+      return check();
+    } catch (e) {
+      if (!(e instanceof LlmbatchError)) throw e;
+      throw new LlmbatchError('config', `${configPath}: ${key}: ${e.message}`, e.hint);
+    }
+  };
+  if (config.compress !== undefined) inConfig(flags.compress, 'compress', () => settings(config.compress)!.forEach((c) => parseCompress(c)));
   const baseUrl = pick<string>(flags.baseUrl as string | undefined, env.OPENAI_BASE_URL, config.baseUrl) ?? DEFAULTS.baseUrl;
   try {
     const u = new URL(baseUrl);
@@ -238,7 +251,7 @@ export function resolveSettings(flags: Flags, env: Env, cwd: string): Readonly<S
     dryRun: Boolean(flags.dryRun),
     cache,
     cacheFrom,
-    cacheTtlMs: ttl ? parseDuration(ttl, 'cache TTL') : undefined,
+    cacheTtlMs: ttl ? inConfig(flags.cacheTtl, 'cacheTtl', () => parseDuration(ttl, 'cache TTL')) : undefined,
     ledgerPath: ledgerPathFor(cache, env),
     include: list(flags.include) ?? list(config.include) ?? [],
     exclude: list(flags.exclude) ?? list(config.exclude) ?? [],

@@ -47,6 +47,8 @@ export interface CompareOptions extends VariantInput {
   items: () => AsyncIterable<InputItem>;
   registry: ModelRegistry;
   baseline?: string;
+  /** Where `baseline` came from, for its error: `--baseline` (default) or `FILE: baseline`. */
+  baselineLabel?: string;
   maxOutputTokens?: number;
   fillRatio: number;
   /** Mean output tokens of past answers for (prompt text, model), from the ledger. */
@@ -63,7 +65,7 @@ export interface PreparedCompare {
 /** Variants, baseline and dedupe's boilerplate index: everything decided before counting. */
 export async function prepareCompare(opts: CompareOptions): Promise<PreparedCompare> {
   const variants = buildVariants(opts);
-  const baseline = resolveBaseline(variants, opts.baseline);
+  const baseline = resolveBaseline(variants, opts.baseline, opts.baselineLabel);
   const settings = [...new Set(variants.map((v) => v.compress))];
   await prepareBoilerplate(settings, opts.items(), opts.registry.get(variants[0].model).info.encoding);
   return { variants, baseline };

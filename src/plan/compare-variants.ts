@@ -88,11 +88,14 @@ export function buildVariants(input: VariantInput): VariantSpec[] {
   return variants;
 }
 
-/** The baseline's name: `requested` when it names a variant, else the first variant. */
-export function resolveBaseline(variants: readonly VariantSpec[], requested?: string): string {
+/**
+ * The baseline's name: `requested` when it names a variant, else the first variant. `label`:
+ * where the requested name came from, for the error (`--baseline`, or the config file and key).
+ */
+export function resolveBaseline(variants: readonly VariantSpec[], requested?: string, label = '--baseline'): string {
   if (!requested) return variants[0].name;
   if (variants.some((v) => v.name === requested)) return requested;
-  throw new LlmbatchError('usage', `--baseline "${requested}" is not one of the variants`, `Pick one of: ${variants.map((v) => v.name).join(', ')}`);
+  throw new LlmbatchError('usage', `${label} "${requested}" is not one of the variants`, `Pick one of: ${variants.map((v) => v.name).join(', ')}`);
 }
 
 const hasLlm = (s: CompressionSetting) => s.specs.some((x) => x.name === 'llm');

@@ -71,6 +71,21 @@ describe('flags that would do nothing, or less than asked, say so', () => {
   });
 });
 
+describe('a bad value in the config file is named by file and key, not as a flag', () => {
+  it.each([
+    ['compress: bogus', ['estimate', '-p', 'summarize'], /^error: (.*)llmbatch\.config\.yaml: compress: Unknown compression strategy "bogus"\n/],
+    ['cacheTtl: forever', ['summarize', '--dry-run'], /^error: (.*)llmbatch\.config\.yaml: cacheTtl: Invalid cache TTL "forever"\n/],
+    ['baseline: nope', ['compare', '-p', 'summarize', '-p', 'bullets'], /^error: (.*)llmbatch\.config\.yaml: baseline "nope" is not one of the variants\n/],
+  ])('%s', async (line, args, message) => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'llmbatch.config.yaml'), `${line}\n`);
+    const res = await runCli([args[0], makeDocs(2), ...args.slice(1)], { env: testEnv(fake.baseURL), cwd: dir });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(message);
+    expect(res.stderr).not.toMatch(/--(compress|cache-ttl|baseline)/);
+  });
+});
+
 describe('--fill-ratio', () => {
   it('is a share of max output tokens: above 1 or 0 is a usage error on the command line, as in a config', async () => {
     const docs = makeDocs(2);

@@ -42,7 +42,8 @@ export default async function compareCommand(cmd: Command, inputs: string[]): Pr
     items: () => readInputs(inputs, { ...inputOptions(settings), stdin }),
     prompts, models: settings.models, compress: settings.compress, promptModels: settings.modelIsDefault,
     routes: settings.routes ? compileRoutes(settings.routes, settings.routeSource) : undefined,
-    registry, baseline: settings.baseline, maxOutputTokens: settings.maxOutputTokens,
+    registry, baseline: settings.baseline,
+    baselineLabel: flags.baseline === undefined && settings.configPath ? `${settings.configPath}: baseline` : undefined, maxOutputTokens: settings.maxOutputTokens,
     fillRatio: settings.fillRatio, gates: { maxCost: settings.maxCost, maxIncreasePct: settings.maxIncrease },
   };
 
