@@ -61,10 +61,22 @@ interface Parts {
 
 const systemCounts = new WeakMap<Counter, Map<string, Promise<number>>>();
 
-interface Shell {
+/** A prompt rendered around its document: the user message is `before + text + after`. */
+export interface Shell {
   system: string | null;
   before: string;
   after: string;
+}
+
+/**
+ * `prompt` rendered for `doc` around a stand-in text, when the text appears once, in the user
+ * message ({{document}} twice or in the system message: null, count the request whole).
+ */
+export function promptShell(prompt: PromptTemplate, doc: Pick<Document, 'id' | 'path' | 'fields'>): Shell | null {
+  const messages = renderMessages(prompt, doc, SENTINEL);
+  const user = messages[messages.length - 1].content.split(SENTINEL);
+  const system = messages.length > 1 ? messages[0].content : null;
+  return user.length === 2 && !(system ?? '').includes(SENTINEL) ? { system, before: user[0], after: user[1] } : null;
 }
 
 /** Counts for one document: every distinct text and request is counted once. */
@@ -120,14 +132,8 @@ export class DocumentCounts {
   }
 
   private shell(prompt: PromptTemplate): Shell | null {
-    if (this.shells.has(prompt)) return this.shells.get(prompt)!;
-    const messages = renderMessages(prompt, this.doc, SENTINEL);
-    const user = messages[messages.length - 1].content.split(SENTINEL);
-    const system = messages.length > 1 ? messages[0].content : null;
-    const ok = user.length === 2 && !(system ?? '').includes(SENTINEL);
-    const shell = ok ? { system, before: user[0], after: user[1] } : null;
-    this.shells.set(prompt, shell);
-    return shell;
+    if (!this.shells.has(prompt)) this.shells.set(prompt, promptShell(prompt, this.doc));
+    return this.shells.get(prompt)!;
   }
 
   private split(text: string, id: number, enc: Encoding): Parts | null {

@@ -126,6 +126,8 @@ export async function estimateVariants(opts: CompareOptions, specs: VariantSpec[
       maxOut: maxOutputFor(v.prompt, opts.maxOutputTokens, lookup.info),
       textKey: dependsOnEncoding(v.compress) ? `${v.compress.label}\0${enc}` : v.compress.label,
       promptId: promptIds.get(JSON.stringify([v.prompt.system ?? null, v.prompt.user]))!,
+      /** Its llm steps' models: a condense call each per document. */
+      condense: condenseModelsOf(v.compress.specs),
     };
   });
   const counter: Counter = opts.counter && 'count' in opts.counter ? opts.counter : new TokenCounter(opts.counter);
@@ -165,7 +167,7 @@ export async function estimateVariants(opts: CompareOptions, specs: VariantSpec[
   const read = readNotes();
 
   const settle = async (p: Pending) => {
-    const memo = new CountMemo(); // a long document's pieces and chunks, counted once for all variants
+    let memo: CountMemo | undefined; // a long document's pieces and chunks, counted once for all variants
     for (let i = 0; i < plan.length; i++) {
       const counted = await p.inputs[i];
       const before = await p.befores[i];
@@ -176,7 +178,7 @@ export async function estimateVariants(opts: CompareOptions, specs: VariantSpec[
       if (counted + maxOutOf(i, model) > opts.registry.get(model).info.context) {
         const src = p.sources[i]!;
         const settings = { prompt: plan[i].v.prompt, maxOutputTokens: opts.maxOutputTokens, registry: opts.registry };
-        const over = planOverWindow(src.doc, src.text, src.candidates, settings, (maxOut, to) => Math.round(meanOutput(i, to, maxOut)), memo);
+        const over = planOverWindow(src.doc, src.text, src.candidates, settings, (maxOut, to) => Math.round(meanOutput(i, to, maxOut)), (memo ??= new CountMemo()));
         if (over.kind === 'fails') {
           // The run fails this document with an error record, sending nothing: it costs nothing.
           t.fails.push(p.id);
@@ -231,7 +233,7 @@ export async function estimateVariants(opts: CompareOptions, specs: VariantSpec[
         const candidates = route ? [route.model, ...route.fallback] : [k.v.model];
         const model = candidates[0];
         const info = opts.registry.get(model).info;
-        const extras: ExtraCall[] = condenseModelsOf(k.v.compress.specs).map((m) => {
+        const extras: ExtraCall[] = k.condense.map((m) => {
           const to = opts.registry.get(m).info;
           const req = condenseRequest(text, m, to);
           return { model: m, input: counter.count(req.messages, to.encoding), maxOut: req.max_tokens, certain: true };
@@ -293,7 +295,7 @@ export async function estimateVariants(opts: CompareOptions, specs: VariantSpec[
     }
     cost = cost === null || t.extraLow === null ? null : cost + t.extraLow;
     high = high === null || t.extraHigh === null ? null : high + t.extraHigh;
-    if (t.condense > 0) notes.push(`${k.v.name}: the cost includes ${t.condense} condense call${t.condense === 1 ? '' : 's'} of llm compression (${[...new Set(condenseModelsOf(k.v.compress.specs))].join(', ')}), answers estimated at the fill ratio`);
+    if (t.condense > 0) notes.push(`${k.v.name}: the cost includes ${t.condense} condense call${t.condense === 1 ? '' : 's'} of llm compression (${[...new Set(k.condense)].join(', ')}), answers estimated at the fill ratio`);
     if (t.escalate > 0) notes.push(`${k.v.name}: the high end includes ${t.escalate} escalation${t.escalate === 1 ? '' : 's'} (as if every document escalated), as run's --budget bound does`);
     if (k.v.routes) notes.push(`${k.v.name}: each document priced on the model its route picks (${[...t.byModel].map(([m, x]) => `${m} ${x.docs}`).join(', ')})`);
     return {

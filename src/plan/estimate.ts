@@ -87,7 +87,7 @@ export async function estimate(opts: EstimateOptions): Promise<EstimateResult> {
 
   let overUnplanned = false;
   const settle = async (p: Pending) => {
-    const memo = new CountMemo(); // a long document's pieces and chunks, counted once for all models
+    let memo: CountMemo | undefined; // a long document's pieces and chunks, counted once for all models
     const docTokens = await p.docTokens;
     const perEncoding = new Map<Encoding, number>();
     for (const [enc, c] of p.counts) perEncoding.set(enc, await c);
@@ -118,7 +118,7 @@ export async function estimate(opts: EstimateOptions): Promise<EstimateResult> {
           return addRow(i, { input: counted, calls: 1 }, null);
         }
         try {
-          mr = planMapReduce(p.source!.doc, p.source!.text, m.requested, { prompt: opts.prompt, maxOutputTokens: opts.maxOutputTokens, registry: opts.registry }, () => Math.round(outputMean(i)), memo);
+          mr = planMapReduce(p.source!.doc, p.source!.text, m.requested, { prompt: opts.prompt, maxOutputTokens: opts.maxOutputTokens, registry: opts.registry }, () => Math.round(outputMean(i)), (memo ??= new CountMemo()));
         } catch (e) {
           if (!(e instanceof DocumentFailure)) throw e;
           // The run fails this document with an error record, sending nothing: it costs nothing.

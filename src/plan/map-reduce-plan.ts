@@ -10,7 +10,9 @@ import { buildRequest, DocumentFailure, type RequestSettings } from '../engine/b
 import { chunkDocument, mapReduceModel, reduceShape, type ChunkedDocument } from '../engine/map-reduce.js';
 import type { ModelRegistry } from '../models/index.js';
 import type { CompletionRequest } from '../providers/types.js';
-import { countChat, countTokens } from '../tokens/index.js';
+import { chatOverhead, countChat, countTokens } from '../tokens/index.js';
+import type { PromptTemplate } from '../prompt/index.js';
+import { promptShell } from './compare-count.js';
 import type { Encoding } from '../models/types.js';
 
 export interface MapReducePlan {
@@ -51,8 +53,12 @@ export class CountMemo {
   }
 }
 
-const SENTINEL = '\u0000llmbatch-chunk\u0000';
-/** A text whose first pre-token starts at its first character after a line break (see chunkCounter). */
+/**
+ * A text whose first pre-token starts at its first character when it follows a line break.
+ * compare-count.ts proves this for a character that is neither whitespace nor `/`; spaces and
+ * tabs qualify too: `\s*[\r\n]+`, the first alternative that takes a line break, must end on
+ * one, so it stops before them, and the scan resumes where it would in the text alone.
+ */
 const STARTS_FRESH = /^[^\r\n/]/;
 const ENDS_WORD = /[\p{L}\p{N}]$/u;
 /** The pre-token a text ends with when that is a run of punctuation (with one space before it). */
@@ -61,10 +67,11 @@ const BLANK_LINE = '\n\n';
 
 /**
  * Tokens of `a + "\n\n" + b` minus those of `a` and `b`, or null when the split cannot be
- * told from the edges. o200k_base and cl100k_base pre-split text with a regex before BPE, and
- * counts add up across pre-tokens: after a letter or digit the blank line is a pre-token of its
- * own; after a run of punctuation it joins that run (`.\n\n`); after a space it joins the
- * spaces; before a `/` it takes the slash too. What follows the blank line starts afresh.
+ * told from the edges. o200k_base and cl100k_base pre-split text with a regex before BPE and
+ * counts add up across pre-tokens (the argument is compare-count.ts's): after a letter or digit
+ * the blank line is a pre-token of its own; after a run of punctuation it joins that run
+ * (`.\n\n`); after a space it joins the spaces; before a `/` it takes the slash too. What
+ * follows the blank line starts afresh (STARTS_FRESH).
  */
 function joinDelta(a: string, b: string, enc: Encoding, memo: CountMemo): number | null {
   if (a === '' || !STARTS_FRESH.test(b)) return null;
@@ -100,14 +107,14 @@ function chunkTokens(chunk: string, enc: Encoding, memo: CountMemo): number {
  * a letter or digit before a line break (or nothing); see joinDelta for the joins inside the
  * chunk. Otherwise the request is counted whole.
  */
-function chunkCounter(cut: ChunkedDocument, memo: CountMemo): (chunk: string) => number {
+function chunkCounter(cut: ChunkedDocument, doc: Document, prompt: PromptTemplate, memo: CountMemo): (chunk: string) => number {
   const enc = cut.info.encoding;
   const whole = (chunk: string) => countChat(cut.request(chunk).messages, enc);
-  const messages = cut.request(SENTINEL).messages;
-  const at = messages.filter((m) => m.content.includes(SENTINEL));
-  if (at.length !== 1 || at[0].content.split(SENTINEL).length !== 2) return whole;
-  const [prefix, suffix] = at[0].content.split(SENTINEL);
-  const base = countChat(messages.map((m) => (m === at[0] ? { ...m, content: '' } : m)), enc) + memo.count(prefix, enc) + memo.count(suffix, enc);
+  const shell = promptShell(prompt, doc);
+  if (!shell) return whole;
+  const { before: prefix, after: suffix } = shell;
+  const framing = cut.request('').messages;
+  const base = chatOverhead(framing, enc) + (shell.system === null ? 0 : memo.count(shell.system, enc)) + memo.count(prefix, enc) + memo.count(suffix, enc);
   const startSafe = prefix === '' || prefix.endsWith('\n');
   return (chunk) => {
     if ((prefix !== '' && !(startSafe && STARTS_FRESH.test(chunk))) || (suffix !== '' && !(suffix.startsWith('\n') && ENDS_WORD.test(chunk)))) return whole(chunk);
@@ -123,7 +130,7 @@ export function planMapReduce(doc: Document, text: string, model: string, settin
   const enc = settings.registry.get(model).info.encoding;
   const cut = chunkDocument(doc, text, model, settings, (t) => memo.count(t, enc));
   const chunks = cut.chunks.length;
-  const countChunk = chunkCounter(cut, memo);
+  const countChunk = chunkCounter(cut, doc, settings.prompt, memo);
   const chunkInput = cut.chunks.reduce((n, c) => n + countChunk(c), 0);
   const est = reduceShape(cut, chunks, partial(cut.maxOut), false);
   const worst = reduceShape(cut, chunks, cut.maxOut, true);
