@@ -84,6 +84,11 @@ export function createOpenAIProvider(opts: OpenAIProviderOptions): Provider {
         streamUsage: false,
         modelKwargs: req.response_format === 'json' ? { response_format: { type: 'json_object' } } : undefined,
       });
+      // llmbatch's runner owns concurrency (-c) and retries (maxRetries 0 above), so LangChain's
+      // AsyncCaller would only wrap each request in a p-queue job and a p-retry loop that never
+      // retries (~20 µs of CPU per request, BENCHMARKS.md "Where the rest goes"): the call is made
+      // directly. completionWithRetry uses nothing else of the caller.
+      model.caller.call = (callable, ...args) => callable(...args);
       // LangChain's own parameters for this model (max_tokens, or max_completion_tokens for
       // reasoning models; temperature; response_format), computed once, not per request.
       shape = { model, params: { ...model.invocationParams({}), stream: false } };
