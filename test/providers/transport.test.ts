@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import http from 'node:http';
+import { getEventListeners } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
@@ -29,10 +30,10 @@ beforeAll(async () => {
       res.writeHead(204, { 'x-thing': 'a' }).end();
     } else if (req.url === '/multi') {
       res.writeHead(200, [['Set-Cookie', 'a=1'], ['Set-Cookie', 'b=2'], ['Content-Type', 'text/plain']]).end('hello');
-    } else if (req.url === '/echo') {
+    } else if (req.url?.startsWith('/echo')) {
       let body = '';
       req.on('data', (d) => (body += d)).on('end', () => {
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ method: req.method, body, auth: req.headers.authorization, ct: req.headers['content-type'] }));
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ method: req.method, url: req.url, body, auth: req.headers.authorization, ct: req.headers['content-type'] }));
       });
     } else if (req.url === '/gzip' || req.url === '/br') {
       const json = Buffer.from(JSON.stringify({ compressed: req.url }));
@@ -67,7 +68,7 @@ describe('transport as fetch', () => {
       expect(res.status).toBe(200);
       expect(res.url).toBe(`${rawUrl}/echo`);
       expect(res.headers.get('Content-Type')).toBe('application/json');
-      expect(await res.json()).toEqual({ method: 'POST', body: '{"a":1}', auth: 'Bearer x', ct: 'application/json' });
+      expect(await res.json()).toEqual({ method: 'POST', url: '/echo', body: '{"a":1}', auth: 'Bearer x', ct: 'application/json' });
       expect(res.bodyUsed).toBe(true);
       await expect(res.text()).rejects.toThrow(/already been read/);
     }
@@ -113,6 +114,37 @@ describe('transport as fetch', () => {
     const port = (closed.address() as AddressInfo).port;
     await new Promise((r) => closed.close(r));
     await expect(f(`http://127.0.0.1:${port}/`)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+  });
+
+  it('sends the path and query string of each URL as given (parsed once per URL)', async () => {
+    for (const q of ['?api-version=2024-10-21', '?api-version=2025-01-01', '']) {
+      const r = await f(`${rawUrl}/echo${q}`, { method: 'POST', body: 'x' });
+      expect(await r.json()).toMatchObject({ method: 'POST', url: `/echo${q}`, body: 'x' });
+    }
+  });
+
+  it('rejects an already-aborted signal with an AbortError, sending nothing', async () => {
+    const before = fake.stats.requests;
+    await expect(f(`${fake.baseURL}/chat/completions`, { method: 'POST', body: '{}', signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
+    expect(fake.stats.requests).toBe(before);
+  });
+
+  it('leaves no abort listener on a signal that outlives its requests', async () => {
+    const ctrl = new AbortController();
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      for (let i = 0; i < 15; i++) {
+        const r = await f(`${rawUrl}/echo`, { method: 'POST', body: String(i), signal: ctrl.signal });
+        expect(await r.json()).toMatchObject({ body: String(i) });
+      }
+      await new Promise((r) => setImmediate(r));
+      expect(getEventListeners(ctrl.signal, 'abort')).toHaveLength(0);
+      expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
   });
 
   it('rejects with an AbortError when the signal fires', async () => {
