@@ -37,6 +37,8 @@ export interface DocumentContext extends CallContext {
    * and that one too when it was escalated (kind `escalated`): the main row then holds the totals.
    */
   onCall?: (doc: Document, kind: CallKind, call: CallResult) => void;
+  /** A server stated a model's window smaller than the registry's (`was`); documents are planned for less from now on. */
+  onWindow?: (model: string, stated: number, was: number) => void;
 }
 
 export interface DocumentOutcome {
@@ -89,31 +91,45 @@ export async function processDocument(doc: Document, ctx: DocumentContext): Prom
     const route = ctx.routes?.length
       ? chooseRoute(ctx.routes, { tokens: tokens(), path: doc.path, text, prompt: ctx.prompt.name }, ctx.model)
       : { model: ctx.model, fallback: [] as string[], escalate: undefined };
-    const candidates = [route.model, ...route.fallback].map((m) => buildRequest(doc, text, ctx, ctx.registry.get(m).info, m));
-    const fitting = candidates.filter((r) => fits(r, ctx.registry));
-
     let answer: Extract<CallResult, { ok: true }> | undefined;
     let answeredAsMain = false; // the answer's call has no ledger row of its own (chunks, reduce, fallbacks do)
     let chunks = 1;
-    if (fitting.length === 0) {
-      const mr = await mapReduce(doc, text, mapReduceModel(candidates.map((r) => r.model), ctx.registry), ctx, call);
-      answer = mr.answer;
-      chunks = mr.chunks;
-    } else {
-      // A re-run takes a fallback's cached answer rather than asking the first choice again
-      // (which failed last time, and would be paid twice if it answered now).
-      const from = fitting.length > 1 ? await firstCached(fitting, ctx) : 0;
-      for (const [i, req] of fitting.entries()) {
-        if (i < from) continue;
-        try {
-          answer = await call(req, i === 0 ? 'main' : 'fallback');
-          answeredAsMain = i === 0;
-          break;
-        } catch (e) {
-          const retryable = e instanceof DocumentFailure && e.call && RETRYABLE.has(e.call.error.kind);
-          if (!retryable || i === fitting.length - 1) throw e;
-          if (i === 0) ctx.onCall?.(doc, 'fallback', (e as DocumentFailure).call!); // the failed first choice, for the ledger
+    // Planned against the registry's windows; planned once more if the server says a window is
+    // smaller (a local server started with a smaller context): fallbacks or chunks that fit it.
+    for (let replans = 0; ; replans++) {
+      const candidates = [route.model, ...route.fallback].map((m) => buildRequest(doc, text, ctx, ctx.registry.get(m).info, m));
+      const fitting = candidates.filter((r) => fits(r, ctx.registry));
+      const plannedFor = new Map(candidates.map((r) => [r.model, ctx.registry.get(r.model).info.context]));
+      let mainFailed = false; // the document's main call (no ledger row of its own) is the one that failed
+      try {
+        if (fitting.length === 0) {
+          const mr = await mapReduce(doc, text, mapReduceModel(candidates.map((r) => r.model), ctx.registry), ctx, call);
+          answer = mr.answer;
+          chunks = mr.chunks;
+        } else {
+          // A re-run takes a fallback's cached answer rather than asking the first choice again
+          // (which failed last time, and would be paid twice if it answered now).
+          const from = fitting.length > 1 ? await firstCached(fitting, ctx) : 0;
+          for (const [i, req] of fitting.entries()) {
+            if (i < from) continue;
+            try {
+              answer = await call(req, i === 0 ? 'main' : 'fallback');
+              answeredAsMain = i === 0;
+              break;
+            } catch (e) {
+              const retryable = e instanceof DocumentFailure && e.call && RETRYABLE.has(e.call.error.kind);
+              if (!retryable || i === fitting.length - 1) {
+                mainFailed = i === 0;
+                throw e;
+              }
+              if (i === 0) ctx.onCall?.(doc, 'fallback', (e as DocumentFailure).call!); // the failed first choice, for the ledger
+            }
+          }
         }
+        break;
+      } catch (e) {
+        if (replans >= MAX_REPLANS || !learnWindow(e, ctx, plannedFor)) throw e;
+        if (mainFailed) ctx.onCall?.(doc, 'fallback', (e as DocumentFailure).call!); // the failed first choice, for the ledger
       }
     }
     if (answer && route.escalate && shouldEscalate(route.escalate.if, answer.content)) {
@@ -141,6 +157,29 @@ export async function processDocument(doc: Document, ctx: DocumentContext): Prom
       byModel: tally.otherModels(e.call?.model ?? ctx.model),
     };
   }
+}
+
+/** How many times a document is planned again for a window a server stated. */
+const MAX_REPLANS = 3;
+
+/**
+ * A context-length failure that states the server's window for the model: the registry learns a
+ * window to plan for, and the document can be planned again. llmbatch counts a local model's
+ * tokens with an OpenAI encoding, which may count fewer than the server's own tokenizer, so the
+ * window planned for is 90% of the stated one, and 80% of the last one planned for when a request
+ * planned for it was still over (up to MAX_REPLANS times). False when the failure is another kind
+ * or states no window.
+ */
+function learnWindow(e: unknown, ctx: DocumentContext, plannedFor: ReadonlyMap<string, number>): boolean {
+  if (!(e instanceof DocumentFailure) || e.code !== 'context_length' || !e.call?.error.window) return false;
+  const { model, error } = e.call;
+  const stated = error.window!;
+  const planned = plannedFor.get(model) ?? ctx.registry.get(model).info.context;
+  const learned = Math.min(Math.floor(stated * 0.9), Math.floor(planned * 0.8));
+  const was = ctx.registry.get(model).info.context;
+  // Another document may have learned as much meanwhile: this one is planned again all the same.
+  if (ctx.registry.narrowContext(model, learned)) ctx.onWindow?.(model, stated, was);
+  return true;
 }
 
 /**

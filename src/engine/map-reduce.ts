@@ -98,11 +98,22 @@ export async function mapReduce(
   let partials: string[] = [];
   for (const c of chunks) partials.push((await call(request(c), 'chunk')).content);
 
+  // Tokens of the text the last round cut (the document's chunks, then each round's partial answers).
+  let before = -1;
   for (let depth = 0; ; depth++) {
     const joined = partials.join('\n\n');
     const req = request(joined);
     if (countChat(req.messages, info.encoding) + req.max_tokens <= info.context) return { answer: await call(req, 'reduce'), chunks: chunks.length };
     if (depth >= MAX_DEPTH) throw new DocumentFailure(null, `partial answers still exceed ${model}'s window after ${MAX_DEPTH} reduce rounds`, 'context_length');
+    // Answers as long as what they answer would make every round bigger than the last (each
+    // chunk of a round can answer with max output tokens): stop before paying for it.
+    const now = tok.count(joined);
+    if (before < 0) before = tok.count(chunks.join('\n\n'));
+    if (now >= before) {
+      throw new DocumentFailure(null, `the partial answers (${now.toLocaleString('en-US')} tokens) are no shorter than what they answer (${before.toLocaleString('en-US')}): `
+        + `${model}'s window leaves ${budget.toLocaleString('en-US')} tokens a chunk beside ${req.max_tokens.toLocaleString('en-US')} output tokens. Lower --max-output-tokens, or route the document to a model with a larger window.`, 'context_length');
+    }
+    before = now;
     const next: string[] = [];
     for (const c of splitIntoChunks(joined, budget, tok)) next.push((await call(request(c), 'reduce')).content);
     partials = next;

@@ -99,6 +99,8 @@ export function newRunId(now = new Date()): string {
   return `${now.toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${randomBytes(3).toString('hex')}`;
 }
 
+const int = (n: number) => n.toLocaleString('en-US');
+
 export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutcome> {
   const runId = opts.runId ?? newRunId();
   const startedAt = new Date().toISOString();
@@ -123,6 +125,8 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
   const records: UsageRecord[] = [];
   const skipped: { path: string; reason: string }[] = [];
   const warnings: string[] = [];
+  /** Models whose window a server stated smaller than the registry's: the first statement and what was assumed. */
+  const windows = new Map<string, { stated: number; was: number }>();
   const notes = readNotes();
   const progress: Progress = { discovered: 0, inputDone: false, done: 0, failed: 0, cached: 0, skipped: 0, inputTokens: 0, outputTokens: 0, spent: 0, inFlight: 0, retries: 0, lastRetry: null };
 
@@ -190,6 +194,9 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
     routes: opts.routes,
     inflight: new Map(),
     onCall: (doc, kind, call) => deps.ledger?.record(runId, subRecord(doc, opts.prompt.name, hash, kind, call), kind),
+    onWindow: (model, stated, was) => {
+      if (!windows.has(model)) windows.set(model, { stated, was });
+    },
     // Spend as each reply arrives — answers, and failures the server still billed (chunks of a
     // document that then failed, a filtered reply's prompt), as the report counts them — and
     // before the request's slot goes to the next one: the request that reaches the budget is the
@@ -307,6 +314,12 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
   const status: RunStatus = fatal ? 'aborted' : stopping === 'signal' ? 'interrupted' : stopping === 'budget' ? 'budget' : 'done';
   const noted = notes.warning();
   if (noted) warnings.push(noted);
+  for (const [model, { stated, was }] of windows) {
+    const planned = deps.registry.get(model).info.context;
+    warnings.push(`the server says ${model}'s context window is ${int(stated)} tokens (llmbatch assumed ${int(was)}): from then on, documents over it were split into chunks `
+      + `(or sent to a fallback) planned for ${int(planned)} tokens (less than stated: llmbatch counts with an OpenAI encoding, and a local model's own tokenizer may count more). `
+      + `To plan so from the start (--dry-run and estimate too), add to the config: models: {${JSON.stringify(model)}: {context: ${planned}}}`);
+  }
   const unreadable = deps.cache?.unreadable ?? 0;
   if (unreadable > 0) {
     warnings.push(`${unreadable} cache entr${unreadable === 1 ? 'y' : 'ies'} in ${deps.cache!.path} could not be read (damaged) and counted as missing: the request was sent again, and its answer replaces the entry.`);

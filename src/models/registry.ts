@@ -72,8 +72,24 @@ export class ModelRegistry {
     for (const [name, override] of Object.entries(overrides)) this.#override(name, override);
   }
 
-  /** Lookups are pure (the registry does not change after construction): memoised per name. */
+  /**
+   * Lookups are memoised per name. The registry does not change after construction, except by
+   * narrowContext (what a server said of its window during a run).
+   */
   readonly #memo = new Map<string, ModelLookup>();
+
+  /**
+   * The server behind a run said this model's window is smaller than the registry's (a local
+   * server started with a smaller context): later lookups of this name give `context` (and
+   * max_output at most that). Returns whether anything changed.
+   */
+  narrowContext(name: string, context: number): boolean {
+    const hit = this.get(name);
+    if (context >= hit.info.context) return false;
+    const info = Object.freeze({ ...hit.info, context, max_output: Math.min(hit.info.max_output, context) });
+    this.#memo.set(name, { ...hit, info });
+    return true;
+  }
 
   get(name: string): ModelLookup {
     let hit = this.#memo.get(name);

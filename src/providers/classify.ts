@@ -49,6 +49,23 @@ const CONNECT_CODES = new Map([
   ['ENETUNREACH', 'network unreachable'],
 ]);
 
+/**
+ * A request over the model's window: OpenAI and vLLM (`context_length_exceeded`, "maximum context
+ * length"), llama.cpp's server (`exceed_context_size_error`, "exceeds the available context size").
+ */
+const CONTEXT_ERROR = /context_length_exceeded|maximum context length|exceed_context_size|exceeds the available context size/i;
+
+/**
+ * The window a context-length error states, when it states one: "maximum context length is 4096
+ * tokens" (OpenAI, vLLM), llama.cpp's `n_ctx` field or its "exceeds the available context size
+ * (4096 tokens)". The engine plans the document again for it.
+ */
+export function statedWindow(body: unknown, message: string): number | undefined {
+  const nCtx = (body as { n_ctx?: unknown } | undefined)?.n_ctx;
+  const n = typeof nCtx === 'number' ? nCtx : Number(/maximum context length is (\d+)|available context size \((\d+) tokens\)/i.exec(message)?.slice(1).find(Boolean));
+  return Number.isInteger(n) && n > 0 ? n : undefined;
+}
+
 export function classifyError(e: unknown, secrets: readonly string[], timedOut: boolean, stopping: boolean): ProviderError {
   if (e instanceof ProviderError) return e;
   const err = (e ?? {}) as { name?: string; message?: string; status?: number; headers?: unknown; code?: string; cause?: unknown; error?: { message?: string; code?: string } };
@@ -56,8 +73,9 @@ export function classifyError(e: unknown, secrets: readonly string[], timedOut: 
   const message = redact(raw.split('\n')[0].slice(0, 400), secrets);
   if (stopping) return new ProviderError('aborted', 'stopped before the reply arrived');
   if (timedOut) return new ProviderError('timeout', 'request timed out');
-  if (err.name === 'ContextOverflowError' || /context_length_exceeded|maximum context length/i.test(raw + String(err.code ?? ''))) {
-    return new ProviderError('context', message, err.status ?? 400);
+  const type = String((err.error as { type?: unknown } | undefined)?.type ?? '');
+  if (err.name === 'ContextOverflowError' || CONTEXT_ERROR.test(`${raw} ${String(err.code ?? '')} ${type}`)) {
+    return new ProviderError('context', message, err.status ?? 400, undefined, undefined, statedWindow(err.error, raw));
   }
   if (typeof err.status === 'number') {
     // OpenAI answers 429 both for "slow down" and for an account out of credit; only the first passes.

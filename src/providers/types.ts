@@ -68,6 +68,8 @@ export class ProviderError extends Error {
      * filtered or refused completion still costs its prompt.
      */
     readonly usage?: CompletionUsage,
+    /** A context-length error's statement of the model's window on that server, in tokens. */
+    readonly window?: number,
   ) {
     super(message);
     this.name = 'ProviderError';

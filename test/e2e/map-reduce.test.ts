@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startFakeOpenAI, type RespondRequest } from '../support/fake-openai.js';
+import { fakePromptTokens, startFakeOpenAI, type RespondRequest } from '../support/fake-openai.js';
 import { TEST_KEY, parseJsonl, runCli, tempDir, testEnv } from '../support/cli.js';
 import { countChat, countTokens, decodeTokens, encodeTokens } from '../../src/tokens/index.js';
 
@@ -182,5 +182,80 @@ describe('offline compare prices documents over the window the way the run map-r
     const gated = await runCli([...args.slice(0, 6), '--max-cost', String(offline[0].cost_high * 0.999), '--json'], { env, cwd });
     expect(gated.code).toBe(3);
     expect(fake.stats.requests).toBe(0);
+  });
+});
+
+describe('a server whose window is smaller than the registry says', () => {
+  // `local-small` is not in the registry (assumed window 8,192); the server's is 1,500 tokens and it
+  // counts ~4 characters a token (more tokens than llmbatch's o200k count of the same prose).
+  function longDoc(n: number): string {
+    return Array.from({ length: 90 }, (_, i) => `Section ${n}.${i}: the Orion team reviewed the quarterly plan and agreed on the next steps for release ${i}.`)
+      .reduce((acc, s, i) => acc + s + (i % 3 === 2 ? '\n\n' : ' '), '');
+  }
+
+  it('plans the document again for the window the server states, and says so once with the config line', async () => {
+    fake.setOptions({ respond: undefined, contextLimits: { 'local-small': 1500 } });
+    const cwd = tempDir('llmbatch-window-');
+    const docs = join(cwd, 'docs');
+    mkdirSync(docs);
+    writeFileSync(join(docs, 'a-long.txt'), longDoc(1));
+    writeFileSync(join(docs, 'b-long.txt'), longDoc(2));
+    writeFileSync(join(docs, 'c-short.txt'), 'A short note about the Orion release.\n');
+    const out = join(cwd, 'out.jsonl');
+    const report = join(cwd, 'report.json');
+    const r = await runCli(['run', docs, '-p', 'summarize', '-m', 'local-small', '-c', '1', '--no-cache', '-o', out, '--report', report], { env: testEnv(fake.baseURL), cwd });
+    expect(r.code, r.stderr).toBe(0);
+    const records = parseJsonl(readFileSync(out, 'utf8'));
+    expect(records.map((x) => [x.id, x.error])).toEqual([['a-long.txt', null], ['b-long.txt', null], ['c-short.txt', null]]);
+    expect(records[0].chunks).toBeGreaterThan(1);
+    expect(records[1].chunks).toBeGreaterThan(1);
+    expect(records[2].chunks).toBe(1);
+    // The first long document met the window (once, or a few times while the planned window
+    // shrank to fit the server's count); every request that was over it was refused unbilled.
+    const refused = fake.stats.byStatus[400] ?? 0;
+    expect(refused).toBeGreaterThanOrEqual(1);
+    expect(refused).toBeLessThanOrEqual(4);
+    expect(fake.stats.log.filter((e) => e.status === 200).every((e) => fakePromptTokens(e.body.messages) + (e.body.max_tokens ?? 0) <= 1500)).toBe(true);
+    const warning = r.stderr.split('\n').filter((l) => l.includes("local-small's context window is 1,500 tokens"));
+    expect(warning).toHaveLength(1);
+    expect(warning[0]).toMatch(/assumed 8,192/);
+    const planned = Number(/"local-small": \{context: (\d+)\}/.exec(warning[0])?.[1]);
+    expect(planned).toBeGreaterThan(0);
+    expect(planned).toBeLessThanOrEqual(1350);
+    expect(JSON.parse(readFileSync(report, 'utf8')).warnings.some((w: string) => w.includes('1,500 tokens'))).toBe(true);
+  });
+
+  it('a window the server does not state is still a failed document (exit 1), as before', async () => {
+    fake.setOptions({ contextLimits: {}, failModels: {} });
+    const cwd = tempDir('llmbatch-window-');
+    const docs = join(cwd, 'docs');
+    mkdirSync(docs);
+    writeFileSync(join(docs, 'a.txt'), longDoc(1));
+    // A proxy that answers 400 context_length_exceeded without the window in its message.
+    fake.setOptions({ respond: () => ({ status: 400, error: { message: 'Input is too long for this model.', type: 'invalid_request_error', code: 'context_length_exceeded' } }) });
+    const r = await runCli(['run', docs, '-p', 'summarize', '-m', 'local-small', '--no-cache'], { env: testEnv(fake.baseURL), cwd });
+    expect(r.code).toBe(1);
+    expect(parseJsonl(r.stdout)[0].error).toMatch(/too long/);
+    expect(fake.stats.requests).toBe(1);
+  });
+});
+
+describe('map-reduce whose answers would grow every round', () => {
+  it('stops after the map step instead of paying for rounds that get longer', async () => {
+    // 400 output tokens beside a 700-token window: each ~250-token chunk may answer with 400.
+    fake.setOptions({ respond: worstCase, contextLimits: {} });
+    const cwd = tempDir('llmbatch-grow-');
+    writeFileSync(join(cwd, 'llmbatch.config.yaml'), 'models:\n  cramped: { input: 1, output: 1, context: 700, max_output: 400, encoding: o200k_base }\n');
+    const docs = join(cwd, 'docs');
+    mkdirSync(docs);
+    writeFileSync(join(docs, 'long.txt'), Array.from({ length: 120 }, (_, i) => `Item ${i}: the Orion team shipped release ${i} and wrote it down.`).join('\n\n'));
+    const r = await runCli(['run', docs, '-p', 'summarize', '-m', 'cramped', '--max-output-tokens', '400', '--no-cache'], { env: testEnv(fake.baseURL), cwd });
+    expect(r.code).toBe(1);
+    const [rec] = parseJsonl(r.stdout);
+    expect(rec.error).toMatch(/no shorter than what they answer .*Lower --max-output-tokens/);
+    // Only the map step's chunk requests were sent (the old code went on for 4 growing rounds).
+    const chunkCalls = fake.stats.requests;
+    expect(chunkCalls).toBeGreaterThan(1);
+    expect(chunkCalls).toBeLessThan(20);
   });
 });

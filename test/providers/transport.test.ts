@@ -39,6 +39,15 @@ beforeAll(async () => {
       const json = Buffer.from(JSON.stringify({ compressed: req.url }));
       const body = req.url === '/gzip' ? gzipSync(json) : brotliCompressSync(json);
       res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': req.url.slice(1), 'content-length': String(body.length) }).end(body);
+    } else if (req.url?.startsWith('/llama-cpp/')) {
+      // llama.cpp's server over its window: its own error type, and the window as n_ctx (newer
+      // builds) or only in the message (older ones).
+      const withField = req.url.startsWith('/llama-cpp/new/');
+      res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: {
+        code: 400, type: 'exceed_context_size_error',
+        message: 'request (9412 tokens) exceeds the available context size (8192 tokens), try increasing it',
+        ...(withField ? { n_prompt_tokens: 9412, n_ctx: 4096 } : {}),
+      } }));
     } else if (req.url === '/moved') {
       res.writeHead(307, { location: '/echo' }).end();
     } else if (req.url === '/hang-up') {
@@ -243,13 +252,23 @@ describe('the provider (LangChain completionWithRetry over the transport)', () =
     expect(sent[1]).not.toHaveProperty('max_tokens');
   });
 
+  it("reads llama.cpp's context-size error as a context failure, with the window it states", async () => {
+    const sig = new AbortController().signal;
+    const req = { model: 'local', messages: [{ role: 'user' as const, content: 'x' }], max_tokens: 8 };
+    // n_ctx wins over the message's figure when both are there.
+    await expect(createOpenAIProvider({ baseUrl: `${rawUrl}/llama-cpp/new/v1`, timeoutMs: 5_000 }).complete(req, { signal: sig }))
+      .rejects.toMatchObject({ kind: 'context', window: 4096 });
+    await expect(createOpenAIProvider({ baseUrl: `${rawUrl}/llama-cpp/old/v1`, timeoutMs: 5_000 }).complete(req, { signal: sig }))
+      .rejects.toMatchObject({ kind: 'context', window: 8192 });
+  });
+
   it('classifies failures (404 model, 400 context length, abort) as ProviderErrors', async () => {
     const p = createOpenAIProvider({ baseUrl: fake.baseURL, apiKey: KEY, timeoutMs: 5_000 });
     const sig = new AbortController().signal;
     await expect(p.complete({ model: 'no-such-model', messages: [{ role: 'user', content: 'x' }], max_tokens: 8 }, { signal: sig })).rejects.toMatchObject({ kind: 'model', status: 404 });
     fake.setOptions({ contextLimits: { 'gpt-4o-mini': 50 } });
     try {
-      await expect(p.complete({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x '.repeat(200) }], max_tokens: 8 }, { signal: sig })).rejects.toMatchObject({ kind: 'context' });
+      await expect(p.complete({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x '.repeat(200) }], max_tokens: 8 }, { signal: sig })).rejects.toMatchObject({ kind: 'context', window: 50 });
     } finally {
       fake.setOptions({ contextLimits: {} });
     }
