@@ -140,10 +140,14 @@ export class TokenCounter {
     let w = 0;
     for (let i = 1; i < this.workers.length; i++) if (this.load[i] < this.load[w]) w = i;
     this.load[w]++;
+    // Only the resolvers wait for the reply: the texts went to the worker (copied), and holding
+    // them here meanwhile kept every document's text alive long enough to be promoted to the old
+    // generation, which then grew with the number of files (peak RSS, BENCHMARKS.md).
+    const { resolvers } = batch;
     this.pending.set(id, (counts) => {
       this.inFlight--;
       this.load[w]--;
-      counts.forEach((n, i) => batch.resolvers[i](n));
+      counts.forEach((n, i) => resolvers[i](n));
       this.drain();
     });
     this.workers[w].postMessage({ id, encoding: batch.enc, items: batch.items });
