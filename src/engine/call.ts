@@ -30,6 +30,11 @@ export interface CallContext {
    * server still billed — so --budget is held per request, before its slot goes to the next one.
    */
   onSpend?: (cost: number | null) => void;
+  /**
+   * The server counted far fewer prompt tokens than were sent: it shortened the input without an
+   * error (Ollama cuts a prompt to its context length). The answer is returned but not cached.
+   */
+  onTruncated?: (model: string, reported: number, counted: number) => void;
 }
 
 /** An answer, and whether it came from the cache rather than from a request. */
@@ -44,6 +49,8 @@ export interface Sent {
   usage: CompletionUsage;
   attempts: number;
   latencyMs: number;
+  /** The server answered a shortened prompt (see CallContext.onTruncated). */
+  truncated?: boolean;
 }
 
 export type CallResult =
@@ -111,7 +118,9 @@ async function fetchAnswer(key: string, req: CompletionRequest, id: string, ctx:
   const hit = await ctx.cache?.get(key);
   if (hit) return { sent: { content: hit.content, finish_reason: hit.finish_reason, usage: hit.usage, attempts: 0, latencyMs: 0 }, fromCache: true };
   const sent = await send(req, id, ctx);
-  ctx.cache?.put(key, { content: sent.content, finish_reason: sent.finish_reason, usage: sent.usage, model: req.model, created_at: Date.now(), latency_ms: Math.round(sent.latencyMs) });
+  // An answer to a shortened prompt is not kept: once the server's window is raised, the same
+  // request must be asked again, not answered from the cache.
+  if (!sent.truncated) ctx.cache?.put(key, { content: sent.content, finish_reason: sent.finish_reason, usage: sent.usage, model: req.model, created_at: Date.now(), latency_ms: Math.round(sent.latencyMs) });
   return { sent, fromCache: false };
 }
 
@@ -133,9 +142,30 @@ async function send(req: CompletionRequest, id: string, ctx: CallContext): Promi
   try {
     const out = await executeRequest(req, rateTokens, { ...ctx.attempt, onRetry: (i) => ctx.onRetry(id, i), onBilled });
     usage ??= usageOf(out.result);
-    return { content: out.result.content, finish_reason: out.result.finish_reason, usage, attempts: out.attempts, latencyMs: out.latencyMs };
+    const truncated = out.result.usage !== null && shortened(req, out.result.usage.input_tokens, info.encoding, ctx);
+    return { content: out.result.content, finish_reason: out.result.finish_reason, usage, attempts: out.attempts, latencyMs: out.latencyMs, truncated };
   } catch (e) {
     if (e instanceof RequestFailure && (REFUSED.has(e.error.kind) || e.serverDown)) throw new FatalProviderError(e.error, req.model);
     throw e;
   }
 }
+
+/**
+ * Did the server answer a shortened prompt? Its usage says how many prompt tokens it read; far
+ * fewer than llmbatch counts means it cut the input without an error (Ollama cuts a prompt to
+ * its context length, 2,048–4,096 tokens by default). Cheap on the usual path: the exact count
+ * is made only when the server reports under one token per 6 bytes sent (tokenizers read prose
+ * at ~1 per 4–5 bytes); the verdict allows the server's tokenizer to count 30% fewer.
+ */
+function shortened(req: CompletionRequest, reported: number, encoding: ModelInfoEncoding, ctx: CallContext): boolean {
+  if (reported <= 0) return false;
+  let bytes = 0;
+  for (const m of req.messages) bytes += Buffer.byteLength(m.content);
+  if (reported * 6 >= bytes) return false;
+  const counted = countChat(req.messages, encoding);
+  if (reported >= counted * 0.7) return false;
+  ctx.onTruncated?.(req.model, reported, counted);
+  return true;
+}
+
+type ModelInfoEncoding = Parameters<typeof countChat>[1];

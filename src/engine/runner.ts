@@ -127,6 +127,8 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
   const warnings: string[] = [];
   /** Models whose window a server stated smaller than the registry's: the first statement and what was assumed. */
   const windows = new Map<string, { stated: number; was: number }>();
+  /** Models whose server answered shortened prompts: how many, and the first one's counts. */
+  const truncated = new Map<string, { requests: number; reported: number; counted: number }>();
   const notes = readNotes();
   const progress: Progress = { discovered: 0, inputDone: false, done: 0, failed: 0, cached: 0, skipped: 0, inputTokens: 0, outputTokens: 0, spent: 0, inFlight: 0, retries: 0, lastRetry: null };
 
@@ -196,6 +198,11 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
     onCall: (doc, kind, call) => deps.ledger?.record(runId, subRecord(doc, opts.prompt.name, hash, kind, call), kind),
     onWindow: (model, stated, was) => {
       if (!windows.has(model)) windows.set(model, { stated, was });
+    },
+    onTruncated: (model, reported, counted) => {
+      const t = truncated.get(model);
+      if (t) t.requests++;
+      else truncated.set(model, { requests: 1, reported, counted });
     },
     // Spend as each reply arrives — answers, and failures the server still billed (chunks of a
     // document that then failed, a filtered reply's prompt), as the report counts them — and
@@ -319,6 +326,11 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
     warnings.push(`the server says ${model}'s context window is ${int(stated)} tokens (llmbatch assumed ${int(was)}): from then on, documents over it were split into chunks `
       + `(or sent to a fallback) planned for ${int(planned)} tokens (less than stated: llmbatch counts with an OpenAI encoding, and a local model's own tokenizer may count more). `
       + `To plan so from the start (--dry-run and estimate too), add to the config: models: {${JSON.stringify(model)}: {context: ${planned}}}`);
+  }
+  for (const [model, t] of truncated) {
+    warnings.push(`the server shortened ${t.requests === 1 ? 'a prompt' : `${int(t.requests)} prompts`} for ${model} without an error (it read ${int(t.reported)} prompt tokens where llmbatch counts ${int(t.counted)}): `
+      + `those answers are about part of the document, and are not cached. Ollama cuts prompts to its context length (2,048–4,096 tokens by default): raise it `
+      + `(OLLAMA_CONTEXT_LENGTH, or num_ctx), or give llmbatch the window it has — models: {${JSON.stringify(model)}: {context: N}} in the config — to have long documents split.`);
   }
   const unreadable = deps.cache?.unreadable ?? 0;
   if (unreadable > 0) {

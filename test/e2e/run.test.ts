@@ -804,3 +804,30 @@ describe('run / summarize end to end', () => {
     expect(res.stdout).toBe(''); // no record: it stopped before reading or sending
   });
 });
+
+describe('a server that shortens long prompts without an error (Ollama past its num_ctx)', () => {
+  it('says so once per model, delivers the answers, and does not cache them', async () => {
+    // The server reads at most 512 prompt tokens of anything and bills what it read.
+    fake.setOptions({ respond: ({ messages }) => ({ content: 'A summary of what I read.', usage: { prompt_tokens: Math.min(512, Math.ceil(JSON.stringify(messages).length / 4)) } }) });
+    const cwd = tempDir('llmbatch-trunc-');
+    const docs = join(cwd, 'docs');
+    mkdirSync(docs);
+    const para = 'The committee reviewed the budget line by line and agreed to move the spring release by two weeks. ';
+    writeFileSync(join(docs, 'a-long.txt'), para.repeat(400)); // ~40 KB, ~8,000 tokens
+    writeFileSync(join(docs, 'b-long.txt'), para.repeat(300));
+    writeFileSync(join(docs, 'c-short.txt'), para);
+    const env = testEnv(fake.baseURL, { XDG_CACHE_HOME: join(cwd, 'cache') });
+    const first = await runCli(['summarize', docs], { env, cwd });
+    expect(first.code, first.stderr).toBe(0);
+    expect(parseJsonl(first.stdout).map((r) => [r.id, r.error])).toEqual([['a-long.txt', null], ['b-long.txt', null], ['c-short.txt', null]]);
+    const warning = first.stderr.split('\n').filter((l) => l.includes('shortened'));
+    expect(warning).toHaveLength(1);
+    expect(warning[0]).toMatch(/shortened 2 prompts for gpt-4o-mini without an error \(it read 512 prompt tokens where llmbatch counts [\d,]+\).*not cached.*OLLAMA_CONTEXT_LENGTH/);
+    // The re-run asks again for the two shortened answers only; the short document is cached.
+    fake.reset();
+    const second = await runCli(['summarize', docs], { env, cwd });
+    expect(second.code).toBe(0);
+    expect(fake.stats.requests).toBe(2);
+    expect(parseJsonl(second.stdout).map((r) => r.cached)).toEqual([false, false, true]);
+  });
+});
