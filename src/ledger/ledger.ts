@@ -175,11 +175,13 @@ export class Ledger {
    * Mean output tokens of past successful answers by (prompt hash, model), keyed
    * `${promptHash}\0${model}`: compare's offline estimate. Keyed by the prompt's text, not its
    * name: an edited prompt file (same name) must not be estimated from the old text's answers.
-   * Rows from before the hash was recorded (NULL) match nothing: their text is unknown.
+   * Rows from before the hash was recorded (NULL) match nothing: their text is unknown. Answers
+   * served from the cache are the same answers again: counting them would weight the documents
+   * a user re-runs most, so only answers the model actually gave count.
    */
   async outputHistory(): Promise<Map<string, { mean: number; samples: number }>> {
     const rows = await this.db.all<{ prompt_hash: string; model: string; mean: number; n: number }>(
-      "SELECT prompt_hash, model, AVG(output_tokens) AS mean, COUNT(*) AS n FROM requests WHERE prompt_hash IS NOT NULL AND status = 'ok' AND kind = 'main' GROUP BY prompt_hash, model");
+      "SELECT prompt_hash, model, AVG(output_tokens) AS mean, COUNT(*) AS n FROM requests WHERE prompt_hash IS NOT NULL AND status = 'ok' AND kind = 'main' AND cached = 0 GROUP BY prompt_hash, model");
     return new Map(rows.map((r) => [`${r.prompt_hash}\0${r.model}`, { mean: r.mean, samples: r.n }]));
   }
 

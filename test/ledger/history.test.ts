@@ -55,6 +55,14 @@ describe('a ledger written before prompt hashes (migration 002)', () => {
       const history = await ledger.outputHistory();
       expect(history.get(`${promptHash(summary)}\0gpt-4o-mini`)).toEqual({ mean: 30, samples: 2 });
       expect(history.size).toBe(2);
+
+      // Re-runs served from the cache repeat b.md's answer: not new samples of the model's output.
+      for (const run of ['rerun-1', 'rerun-2', 'rerun-3']) {
+        await ledger.startRun(run, 'llmbatch run', new Date().toISOString());
+        ledger.record(run, { ...usage('b.md', summary, 40), cached: true, cost_usd: 0 });
+      }
+      await ledger.flush();
+      expect((await ledger.outputHistory()).get(`${promptHash(summary)}\0gpt-4o-mini`)).toEqual({ mean: 30, samples: 2 });
     } finally {
       await ledger.close();
     }
