@@ -332,3 +332,18 @@ describe('routing end to end', () => {
     expect(lv.similarity).not.toBeNull();
   });
 });
+
+describe('a route whose prompt condition names no prompt', () => {
+  it('is said in run and compare (a typo would silently never match); a known prompt this command does not use is not', async () => {
+    const docs = corpus();
+    const routes = routeFile('routes:\n  - when: { prompt: sumarize }\n    model: gpt-4.1\n  - when: { prompt: bullets }\n    model: gpt-4.1-mini\n');
+    const run = await runCli(['summarize', docs, '--route', routes, '--dry-run'], { env: testEnv(fake.baseURL) });
+    expect(run.code).toBe(0);
+    const lines = run.stderr.split('\n').filter((l) => l.includes('never matches here'));
+    expect(lines).toEqual([`warning: ${routes}: routes: rule 1: prompt "sumarize" is not a built-in or configured prompt, nor the one this command uses (summarize): the rule never matches here`]);
+    const compare = await runCli(['compare', docs, '-p', 'summarize', '-p', 'extract-json', '--route', routes], { env: testEnv(fake.baseURL) });
+    expect(compare.code).toBe(0);
+    expect(compare.stderr).toContain('prompt "sumarize" is not a built-in or configured prompt, nor the one this command uses (summarize, extract-json)');
+    expect(compare.stderr).not.toContain('prompt "bullets"');
+  });
+});

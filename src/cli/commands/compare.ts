@@ -13,7 +13,7 @@ import { createProgress, type ProgressView } from '../render/progress.js';
 import type { Cli } from '../context.js';
 import { bufferedStdin, interruptSignal } from './run-io.js';
 import { checkStorePaths, makeProvider, openStores, requireKey } from './services.js';
-import { commandLine, inputOptions, promptOptions, setup, warn, warnCappedOutput, writeStdout } from './shared.js';
+import { commandLine, inputOptions, promptOptions, setup, warn, warnCappedOutput, warnUnknownRoutePrompts, writeStdout } from './shared.js';
 import { compileRoutes } from '../../route/index.js';
 
 const FORMATS: readonly CompareFormat[] = ['table', 'json', 'md', 'csv', 'html'];
@@ -38,10 +38,12 @@ export default async function compareCommand(cmd: Command, inputs: string[]): Pr
   warnCappedOutput(cli, settings, settings.models, registry);
   const prompts = (settings.prompts.length > 0 ? settings.prompts : ['summarize']).map((p) => resolvePrompt(p, promptOptions(settings)));
   const stdin = await bufferedStdin(inputs);
+  const routes = settings.routes ? compileRoutes(settings.routes, settings.routeSource) : undefined;
+  warnUnknownRoutePrompts(cli, settings, routes, prompts.map((p) => p.name));
   const base: CompareOptions = {
     items: () => readInputs(inputs, { ...inputOptions(settings), stdin }),
     prompts, models: settings.models, compress: settings.compress, promptModels: settings.modelIsDefault,
-    routes: settings.routes ? compileRoutes(settings.routes, settings.routeSource) : undefined,
+    routes,
     registry, baseline: settings.baseline,
     baselineLabel: flags.baseline === undefined && settings.configPath ? `${settings.configPath}: baseline` : undefined, maxOutputTokens: settings.maxOutputTokens,
     fillRatio: settings.fillRatio, gates: { maxCost: settings.maxCost, maxIncreasePct: settings.maxIncrease },

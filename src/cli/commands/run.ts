@@ -9,7 +9,7 @@ import { runBatch } from '../../engine/runner.js';
 import { renderEstimate } from '../render/estimate.js';
 import { renderRunReport } from '../render/run-report.js';
 import { createProgress } from '../render/progress.js';
-import { checkOutputsAreNotInputs, commandLine, inputOptions, modelsFor, promptOptions, setup, warn, warnCappedOutput, writeStdout } from './shared.js';
+import { checkOutputsAreNotInputs, commandLine, inputOptions, modelsFor, promptOptions, setup, warn, warnCappedOutput, warnUnknownRoutePrompts, writeStdout } from './shared.js';
 import { bufferedStdin, interruptSignal, sinkFor } from './run-io.js';
 import { checkReportPath, saveReport } from './report-file.js';
 import { formatUsd } from '../render/format.js';
@@ -46,6 +46,7 @@ export default async function runCommand(cmd: Command, inputs: string[]): Promis
   // -m is the routes' rule of last resort; a rule that always matches leaves it nothing to do.
   const always = flags.model === undefined ? undefined : routes?.find((r) => Object.values(r.rule.when ?? {}).every((v) => v === undefined));
   if (always) warn(cli, `-m ${model} is the rule of last resort, after the routes; their rule ${always.index + 1} matches every document (no "when"), so ${model} is never used`);
+  warnUnknownRoutePrompts(cli, settings, routes, [prompt.name]);
   const { cache, ledger } = await openStores(settings, { ledger: !settings.dryRun });
   const provider = await makeProvider(settings, settings.dryRun);
   try {

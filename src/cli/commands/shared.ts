@@ -5,7 +5,8 @@ import { LlmbatchError, redact } from '../../errors.js';
 import { resolveSettings, type Settings } from '../../config/index.js';
 import { makeCli, rememberSecrets, type Cli } from '../context.js';
 import type { InputOptions } from '../../documents/types.js';
-import type { PromptTemplate, ResolvePromptOptions } from '../../prompt/index.js';
+import { BUILTIN_PROMPTS, type PromptTemplate, type ResolvePromptOptions } from '../../prompt/index.js';
+import type { CompiledRule } from '../../route/index.js';
 import type { ModelRegistry } from '../../models/index.js';
 
 export interface Setup {
@@ -102,6 +103,21 @@ export function modelsFor(settings: Settings, prompt: PromptTemplate | null): st
 /** How -p is resolved: config prompts, built-ins, files relative to the working folder, --system. */
 export function promptOptions(settings: Settings): ResolvePromptOptions {
   return { configPrompts: settings.configPrompts, configPath: settings.configPath, cwd: settings.cwd, system: settings.system };
+}
+
+/**
+ * A route's `prompt:` condition naming no prompt llmbatch knows (a built-in, one under `prompts:`
+ * in the config) nor one this command uses can never match here — usually a typo (`sumarize`):
+ * said, since the rule is otherwise skipped silently.
+ */
+export function warnUnknownRoutePrompts(cli: Cli, settings: Settings, routes: readonly CompiledRule[] | undefined, used: readonly string[]): void {
+  const known = new Set([...Object.keys(BUILTIN_PROMPTS), ...Object.keys(settings.configPrompts), ...used]);
+  for (const r of routes ?? []) {
+    const name = r.rule.when?.prompt;
+    if (name !== undefined && !known.has(name)) {
+      warn(cli, `${settings.routeSource ?? 'routes'}: rule ${r.index + 1}: prompt "${name}" is not a built-in or configured prompt, nor the one this command uses (${used.join(', ')}): the rule never matches here`);
+    }
+  }
 }
 
 /** --max-output-tokens above a model's maximum is sent as that maximum: said, not silent. */
