@@ -52,8 +52,11 @@ function spent(r: UsageRecord): number | null {
 }
 
 function failureText(r: UsageRecord): string {
-  if (r.error_code && r.error) return `${r.error_code}: ${r.error}`;
-  return r.error ?? r.error_code ?? 'failed';
+  // An input error's message starts with where it is (`notes.jsonl:6: malformed JSON`), which is
+  // also the record's id: the report lists it under that id once, not twice.
+  const error = r.error?.startsWith(`${r.id}: `) ? r.error.slice(r.id.length + 2) : r.error;
+  if (r.error_code && error) return `${r.error_code}: ${error}`;
+  return error ?? r.error_code ?? 'failed';
 }
 
 export function summarizeRun(records: Iterable<UsageRecord>, meta: RunMeta): RunReport {

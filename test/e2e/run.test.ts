@@ -366,7 +366,14 @@ describe('run / summarize end to end', () => {
     const lines = parseJsonl(readFileSync(out, 'utf8'));
     expect(lines.filter((l) => l.error !== null).map((l) => [l.id, l.latency_ms])).toEqual([['records/reviews.jsonl:6', null]]);
     expect(lines.filter((l) => l.error === null).every((l) => typeof l.latency_ms === 'number' && l.latency_ms > 0)).toBe(true);
-    expect(res.stderr).toMatch(/^1 of 40 documents failed \(first: .*records\/reviews\.jsonl:6: malformed JSON.*\); its error record is in the output\n$/);
+    expect(res.stderr).toMatch(/^1 of 40 documents failed \(first: records\/reviews\.jsonl:6: bad_input: malformed JSON .*\); its error record is in the output\n$/);
+  });
+
+  it("the run summary lists an input error under its location once (the message's own prefix is not repeated)", async () => {
+    const res = await runCli(['summarize', FIXTURES, '-o', join(tempDir(), 'out.jsonl')], { env: testEnv(fake.baseURL) });
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/\n {2}records\/reviews\.jsonl:6: bad_input: malformed JSON \(/);
+    expect(res.stderr).not.toContain('records/reviews.jsonl:6: bad_input: records/reviews.jsonl:6');
   });
 
   it('writes a mirrored folder tree, keeps the key out of every file, cache 0600 in a 0700 folder', async () => {
