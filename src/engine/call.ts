@@ -155,7 +155,8 @@ async function send(req: CompletionRequest, id: string, ctx: CallContext): Promi
  * fewer than llmbatch counts means it cut the input without an error (Ollama cuts a prompt to
  * its context length, 2,048–4,096 tokens by default). Cheap on the usual path: the exact count
  * is made only when the server reports under one token per 6 bytes sent (tokenizers read prose
- * at ~1 per 4–5 bytes); the verdict allows the server's tokenizer to count 30% fewer.
+ * at ~1 per 4–5 bytes); the verdict allows the server's tokenizer to count 30% fewer, and asks
+ * for at least MIN_CUT tokens missing.
  */
 function shortened(req: CompletionRequest, reported: number, encoding: ModelInfoEncoding, ctx: CallContext): boolean {
   if (reported <= 0) return false;
@@ -163,9 +164,14 @@ function shortened(req: CompletionRequest, reported: number, encoding: ModelInfo
   for (const m of req.messages) bytes += Buffer.byteLength(m.content);
   if (reported * 6 >= bytes) return false;
   const counted = countChat(req.messages, encoding);
-  if (reported >= counted * 0.7) return false;
+  // Both a share and an amount: older Ollama versions also leave out of their count the prompt
+  // prefix they had cached (a shared system prompt: a few hundred tokens), which is not a cut.
+  if (reported >= counted * 0.7 || counted - reported < MIN_CUT) return false;
   ctx.onTruncated?.(req.model, reported, counted);
   return true;
 }
 
 type ModelInfoEncoding = Parameters<typeof countChat>[1];
+
+/** Fewer missing tokens than this are not called a cut (see shortened). */
+const MIN_CUT = 1024;

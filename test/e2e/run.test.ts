@@ -837,4 +837,22 @@ describe('a server that shortens long prompts without an error (Ollama past its 
     expect(fake.stats.requests).toBe(2);
     expect(parseJsonl(second.stdout).map((r) => r.cached)).toEqual([false, false, true]);
   });
+
+  it('a count short by a cached prompt prefix (older Ollama) is not called a cut', async () => {
+    // ~1,500-token prompts; the server leaves ~850 tokens of a cached prefix (a long system
+    // prompt) out of its count: under 70% of llmbatch's count, but not 1,024 tokens short.
+    fake.setOptions({ respond: ({ messages }) => ({ content: 'A summary.', usage: { prompt_tokens: Math.max(1, Math.ceil(JSON.stringify(messages).length / 4) - 850) } }) });
+    const cwd = tempDir('llmbatch-trunc-');
+    const docs = join(cwd, 'docs');
+    mkdirSync(docs);
+    const para = 'The committee reviewed the budget line by line and agreed to move the spring release by two weeks. ';
+    for (const n of [1, 2, 3]) writeFileSync(join(docs, `d${n}.txt`), `${n}. ${para.repeat(70)}`);
+    const env = testEnv(fake.baseURL, { XDG_CACHE_HOME: join(cwd, 'cache') });
+    const first = await runCli(['summarize', docs], { env, cwd });
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).not.toContain('shortened');
+    fake.reset();
+    expect((await runCli(['summarize', docs], { env, cwd })).code).toBe(0);
+    expect(fake.stats.requests).toBe(0); // all answers were cached
+  });
 });
