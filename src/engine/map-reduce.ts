@@ -15,6 +15,7 @@ import type { CallResult } from './call.js';
 import type { DocumentContext } from './document.js';
 import { buildRequest, DocumentFailure, type RequestSettings } from './build.js';
 import type { CallKind } from './tally.js';
+import { formatInt } from '../report/units.js';
 
 type Ok = Extract<CallResult, { ok: true }>;
 const MAX_DEPTH = 4;
@@ -110,8 +111,8 @@ export async function mapReduce(
     const now = tok.count(joined);
     if (before < 0) before = tok.count(chunks.join('\n\n'));
     if (now >= before) {
-      throw new DocumentFailure(null, `the partial answers (${now.toLocaleString('en-US')} tokens) are no shorter than what they answer (${before.toLocaleString('en-US')}): `
-        + `${model}'s window leaves ${budget.toLocaleString('en-US')} tokens a chunk beside ${req.max_tokens.toLocaleString('en-US')} output tokens. Lower --max-output-tokens, or route the document to a model with a larger window.`, 'context_length');
+      throw new DocumentFailure(null, `the partial answers (${formatInt(now)} tokens) are no shorter than what they answer (${formatInt(before)}): `
+        + `${model}'s window leaves ${formatInt(budget)} tokens a chunk beside ${formatInt(req.max_tokens)} output tokens. Lower --max-output-tokens, or route the document to a model with a larger window.`, 'context_length');
     }
     before = now;
     const next: string[] = [];

@@ -24,6 +24,7 @@ import type { ModelRegistry } from '../models/index.js';
 import { promptHash, type PromptTemplate } from '../prompt/index.js';
 import { NOT_CHAT_HINT, type Provider } from '../providers/types.js';
 import { summarizeRun } from '../report/run.js';
+import { formatInt } from '../report/units.js';
 import type { RunReport, UsageRecord } from '../report/types.js';
 import { FatalProviderError, processDocument, type DocumentContext, type DocumentOutcome } from './document.js';
 import type { CallResult } from './call.js';
@@ -99,7 +100,6 @@ export function newRunId(now = new Date()): string {
   return `${now.toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${randomBytes(3).toString('hex')}`;
 }
 
-const int = (n: number) => n.toLocaleString('en-US');
 
 export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutcome> {
   const runId = opts.runId ?? newRunId();
@@ -323,12 +323,12 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
   if (noted) warnings.push(noted);
   for (const [model, { stated, was }] of windows) {
     const planned = deps.registry.get(model).info.context;
-    warnings.push(`the server says ${model}'s context window is ${int(stated)} tokens (llmbatch assumed ${int(was)}): from then on, documents over it were split into chunks `
-      + `(or sent to a fallback) planned for ${int(planned)} tokens (less than stated: llmbatch counts with an OpenAI encoding, and a local model's own tokenizer may count more). `
+    warnings.push(`the server says ${model}'s context window is ${formatInt(stated)} tokens (llmbatch assumed ${formatInt(was)}): from then on, documents over it were split into chunks `
+      + `(or sent to a fallback) planned for ${formatInt(planned)} tokens (less than stated: llmbatch counts with an OpenAI encoding, and a local model's own tokenizer may count more). `
       + `To plan so from the start (--dry-run and estimate too), add to the config: models: {${JSON.stringify(model)}: {context: ${planned}}}`);
   }
   for (const [model, t] of truncated) {
-    warnings.push(`the server shortened ${t.requests === 1 ? 'a prompt' : `${int(t.requests)} prompts`} for ${model} without an error (it read ${int(t.reported)} prompt tokens where llmbatch counts ${int(t.counted)}): `
+    warnings.push(`the server shortened ${t.requests === 1 ? 'a prompt' : `${formatInt(t.requests)} prompts`} for ${model} without an error (it read ${formatInt(t.reported)} prompt tokens where llmbatch counts ${formatInt(t.counted)}): `
       + `those answers are about part of the document, and are not cached. Ollama cuts prompts to its context length (2,048–4,096 tokens by default): raise it `
       + `(OLLAMA_CONTEXT_LENGTH, or num_ctx), or give llmbatch the window it has — models: {${JSON.stringify(model)}: {context: N}} in the config — to have long documents split.`);
   }

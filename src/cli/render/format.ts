@@ -3,9 +3,9 @@
  * instance built from `opts.color` (the CLI decides TTY / NO_COLOR / FORCE_COLOR once).
  */
 import { Chalk, type ChalkInstance } from 'chalk';
-import { formatPct, formatUsd } from '../../report/units.js';
+import { formatInt, formatPct, formatUsd } from '../../report/units.js';
 
-export { formatPct, formatUsd };
+export { formatInt, formatPct, formatUsd };
 
 export interface RenderOptions {
   color: boolean;
@@ -13,14 +13,6 @@ export interface RenderOptions {
 
 export function makeChalk(opts: RenderOptions): ChalkInstance {
   return new Chalk({ level: opts.color ? 1 : 0 });
-}
-
-const intFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-
-/** Whole number with thousands separators: `1,234,567`. */
-export function formatInt(n: number | null | undefined): string {
-  if (n == null || !Number.isFinite(n)) return '?';
-  return intFormat.format(n);
 }
 
 /** Token count; `estimate` marks a figure that was not counted (`~1,234`). */
