@@ -80,6 +80,12 @@ export interface RunOutcome {
   fatal?: LlmbatchError;
   /** Status 'budget': why the run stopped and what was left (also among the report's warnings). */
   budgetNote?: string;
+  /**
+   * What the server turned out to be (a smaller window than the registry's, prompts shortened
+   * without an error) and damaged cache entries: also among the report's warnings; compare
+   * --live, which shows no run report, passes these on.
+   */
+  serverNotes?: string[];
 }
 
 const MAX_HELD = 10_000;
@@ -321,21 +327,23 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
   const status: RunStatus = fatal ? 'aborted' : stopping === 'signal' ? 'interrupted' : stopping === 'budget' ? 'budget' : 'done';
   const noted = notes.warning();
   if (noted) warnings.push(noted);
+  const serverNotes: string[] = [];
   for (const [model, { stated, was }] of windows) {
     const planned = deps.registry.get(model).info.context;
-    warnings.push(`the server says ${model}'s context window is ${formatInt(stated)} tokens (llmbatch assumed ${formatInt(was)}): from then on, documents over it were split into chunks `
+    serverNotes.push(`the server says ${model}'s context window is ${formatInt(stated)} tokens (llmbatch assumed ${formatInt(was)}): from then on, documents over it were split into chunks `
       + `(or sent to a fallback) planned for ${formatInt(planned)} tokens (less than stated: llmbatch counts with an OpenAI encoding, and a local model's own tokenizer may count more). `
       + `To plan so from the start (--dry-run and estimate too), add to the config: models: {${JSON.stringify(model)}: {context: ${planned}}}`);
   }
   for (const [model, t] of truncated) {
-    warnings.push(`the server shortened ${t.requests === 1 ? 'a prompt' : `${formatInt(t.requests)} prompts`} for ${model} without an error (it read ${formatInt(t.reported)} prompt tokens where llmbatch counts ${formatInt(t.counted)}): `
+    serverNotes.push(`the server shortened ${t.requests === 1 ? 'a prompt' : `${formatInt(t.requests)} prompts`} for ${model} without an error (it read ${formatInt(t.reported)} prompt tokens where llmbatch counts ${formatInt(t.counted)}): `
       + `those answers are about part of the document, and are not cached. Ollama cuts prompts to its context length (2,048–4,096 tokens by default): raise it `
       + `(OLLAMA_CONTEXT_LENGTH, or num_ctx), or give llmbatch the window it has — models: {${JSON.stringify(model)}: {context: N}} in the config — to have long documents split.`);
   }
   const unreadable = deps.cache?.unreadable ?? 0;
   if (unreadable > 0) {
-    warnings.push(`${unreadable} cache entr${unreadable === 1 ? 'y' : 'ies'} in ${deps.cache!.path} could not be read (damaged) and counted as missing: the request was sent again, and its answer replaces the entry.`);
+    serverNotes.push(`${unreadable} cache entr${unreadable === 1 ? 'y' : 'ies'} in ${deps.cache!.path} could not be read (damaged) and counted as missing: the request was sent again, and its answer replaces the entry.`);
   }
+  warnings.push(...serverNotes);
   const budgetNote = status === 'budget' ? budgetWarning(opts.budget!, progress.discovered - progress.done - progress.failed, inputLeft, deps.cache !== null) : undefined;
   if (budgetNote) warnings.push(budgetNote);
   const report = summarizeRun(records, {
@@ -349,7 +357,7 @@ export async function runBatch(opts: RunOptions, deps: RunDeps): Promise<RunOutc
     fatal ??= e;
     return { report, status: 'aborted', fatal };
   }
-  return { report, status, fatal, budgetNote };
+  return { report, status, fatal, budgetNote, serverNotes };
 }
 
 /**

@@ -92,6 +92,8 @@ export async function compareLive(opts: CompareOptions & { run: LiveRunOptions }
       command: `${opts.run.command} [variant ${spec.name}]`, runId: newRunId(), transform: makeTransform(spec.compress, info.encoding),
     }, { ...deps, registry: opts.registry, sink });
     if (outcome.fatal) throw outcome.fatal;
+    // The server's surprises (a smaller window, shortened prompts, damaged cache entries).
+    for (const n of outcome.serverNotes ?? []) notes.push(`${spec.name}: ${n}`);
     const v = measure(estimates.get(spec.name)!, outcome.report, sink, isBase);
     measured.set(spec.name, v);
     spent = spent === null || outcome.report.cost_usd === null ? null : spent + outcome.report.cost_usd;

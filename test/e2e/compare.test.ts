@@ -345,3 +345,22 @@ describe('compare --live', () => {
     expect(nokey.stderr).toMatch(/No API key/);
   });
 });
+
+describe('compare --live passes on what the server turned out to be', () => {
+  it('a server shortening long prompts is in the notes, under each variant it shortened', async () => {
+    fake.setOptions({ respond: ({ messages }) => ({ content: 'A summary of what I read.', usage: { prompt_tokens: Math.min(512, Math.ceil(JSON.stringify(messages).length / 4)) } }) });
+    try {
+      const dir = tempDir('llmbatch-live-trunc-');
+      const docs = join(dir, 'docs');
+      mkdirSync(docs);
+      writeFileSync(join(docs, 'long.txt'), 'The committee reviewed the budget line by line and agreed to move the spring release. '.repeat(400));
+      const res = await runCli(['compare', docs, '-p', 'summarize', '-p', 'bullets', '--live', '--json'], { env: testEnv(fake.baseURL, { XDG_CACHE_HOME: join(dir, 'cache') }), cwd: dir });
+      expect(res.code, res.stderr).toBe(0);
+      const notes: string[] = JSON.parse(res.stdout).notes;
+      const shortened = notes.filter((n) => n.includes('the server shortened a prompt for gpt-4o-mini'));
+      expect(shortened.map((n) => n.split(':')[0])).toEqual(['summarize@gpt-4o-mini', 'bullets@gpt-4o-mini']);
+    } finally {
+      fake.setOptions({ respond: undefined });
+    }
+  });
+});
