@@ -10,9 +10,8 @@
  * run's start-up, for commas.
  */
 function group(digits: string): string {
-  let out = '';
   let i = digits.length % 3 || 3;
-  out = digits.slice(0, i);
+  let out = digits.slice(0, i);
   for (; i < digits.length; i += 3) out += `,${digits.slice(i, i + 3)}`;
   return out;
 }
@@ -36,7 +35,7 @@ function dollarsAndCents(a: number): string {
 export function formatInt(n: number | null | undefined): string {
   if (n == null || !Number.isFinite(n)) return '?';
   const r = Math.round(Math.abs(n));
-  // Beyond 2^53 (never a token count) toFixed would give exponent-free digits anyway.
+  // toFixed(0) writes every digit below 1e21; token counts are far below that.
   const s = group(r.toFixed(0));
   return n < 0 && r !== 0 ? `-${s}` : s;
 }
