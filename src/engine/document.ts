@@ -97,9 +97,10 @@ export async function processDocument(doc: Document, ctx: DocumentContext): Prom
     // Planned against the registry's windows; planned once more if the server says a window is
     // smaller (a local server started with a smaller context): fallbacks or chunks that fit it.
     for (let replans = 0; ; replans++) {
-      const candidates = [route.model, ...route.fallback].map((m) => buildRequest(doc, text, ctx, ctx.registry.get(m).info, m));
+      const models = [route.model, ...route.fallback];
+      const infos = models.map((m) => ctx.registry.get(m).info); // as planned: learnWindow compares with them
+      const candidates = models.map((m, i) => buildRequest(doc, text, ctx, infos[i], m));
       const fitting = candidates.filter((r) => fits(r, ctx.registry));
-      const plannedFor = new Map(candidates.map((r) => [r.model, ctx.registry.get(r.model).info.context]));
       let mainFailed = false; // the document's main call (no ledger row of its own) is the one that failed
       try {
         if (fitting.length === 0) {
@@ -128,7 +129,7 @@ export async function processDocument(doc: Document, ctx: DocumentContext): Prom
         }
         break;
       } catch (e) {
-        if (replans >= MAX_REPLANS || !learnWindow(e, ctx, plannedFor)) throw e;
+        if (replans >= MAX_REPLANS || !learnWindow(e, ctx, (m) => infos[models.indexOf(m)]?.context)) throw e;
         if (mainFailed) ctx.onCall?.(doc, 'fallback', (e as DocumentFailure).call!); // the failed first choice, for the ledger
       }
     }
@@ -170,11 +171,11 @@ const MAX_REPLANS = 3;
  * planned for it was still over (up to MAX_REPLANS times). False when the failure is another kind
  * or states no window.
  */
-function learnWindow(e: unknown, ctx: DocumentContext, plannedFor: ReadonlyMap<string, number>): boolean {
+function learnWindow(e: unknown, ctx: DocumentContext, plannedFor: (model: string) => number | undefined): boolean {
   if (!(e instanceof DocumentFailure) || e.code !== 'context_length' || !e.call?.error.window) return false;
   const { model, error } = e.call;
   const stated = error.window!;
-  const planned = plannedFor.get(model) ?? ctx.registry.get(model).info.context;
+  const planned = plannedFor(model) ?? ctx.registry.get(model).info.context;
   const learned = Math.min(Math.floor(stated * 0.9), Math.floor(planned * 0.8));
   const was = ctx.registry.get(model).info.context;
   // Another document may have learned as much meanwhile: this one is planned again all the same.

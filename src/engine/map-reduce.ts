@@ -95,23 +95,24 @@ export async function mapReduce(
   doc: Document, text: string, model: string, ctx: DocumentContext,
   call: (req: CompletionRequest, kind: CallKind) => Promise<Ok>,
 ): Promise<{ answer: Ok; chunks: number }> {
-  const { info, tok, budget, chunks, request } = chunkDocument(doc, text, model, ctx);
+  const { info, tok, budget, overhead, chunks, request } = chunkDocument(doc, text, model, ctx);
   let partials: string[] = [];
   for (const c of chunks) partials.push((await call(request(c), 'chunk')).content);
 
-  // Tokens of the text the last round cut (the document's chunks, then each round's partial answers).
-  let before = -1;
+  // At most what the text the last round cut held: the chunks' capacity, then each round's answers.
+  let before = chunks.length * budget;
   for (let depth = 0; ; depth++) {
     const joined = partials.join('\n\n');
     const req = request(joined);
-    if (countChat(req.messages, info.encoding) + req.max_tokens <= info.context) return { answer: await call(req, 'reduce'), chunks: chunks.length };
+    const input = countChat(req.messages, info.encoding);
+    if (input + req.max_tokens <= info.context) return { answer: await call(req, 'reduce'), chunks: chunks.length };
     if (depth >= MAX_DEPTH) throw new DocumentFailure(null, `partial answers still exceed ${model}'s window after ${MAX_DEPTH} reduce rounds`, 'context_length');
     // Answers as long as what they answer would make every round bigger than the last (each
-    // chunk of a round can answer with max output tokens): stop before paying for it.
-    const now = tok.count(joined);
-    if (before < 0) before = tok.count(chunks.join('\n\n'));
+    // chunk of a round can answer with max output tokens): stop before paying for it. The
+    // answers' tokens are the request's less its template (the count above, not a second one).
+    const now = input - overhead;
     if (now >= before) {
-      throw new DocumentFailure(null, `the partial answers (${formatInt(now)} tokens) are no shorter than what they answer (${formatInt(before)}): `
+      throw new DocumentFailure(null, `the partial answers (${formatInt(now)} tokens) are no shorter than what they answer (up to ${formatInt(before)}): `
         + `${model}'s window leaves ${formatInt(budget)} tokens a chunk beside ${formatInt(req.max_tokens)} output tokens. Lower --max-output-tokens, or route the document to a model with a larger window.`, 'context_length');
     }
     before = now;

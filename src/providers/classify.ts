@@ -60,7 +60,7 @@ const CONTEXT_ERROR = /context_length_exceeded|maximum context length|exceed_con
  * tokens" (OpenAI, vLLM), llama.cpp's `n_ctx` field or its "exceeds the available context size
  * (4096 tokens)". The engine plans the document again for it.
  */
-export function statedWindow(body: unknown, message: string): number | undefined {
+function statedWindow(body: unknown, message: string): number | undefined {
   const nCtx = (body as { n_ctx?: unknown } | undefined)?.n_ctx;
   const n = typeof nCtx === 'number' ? nCtx : Number(/maximum context length is (\d+)|available context size \((\d+) tokens\)/i.exec(message)?.slice(1).find(Boolean));
   return Number.isInteger(n) && n > 0 ? n : undefined;

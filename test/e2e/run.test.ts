@@ -3,6 +3,7 @@ import { existsSync, readFileSync, readdirSync, renameSync, rmSync, statSync, sy
 import { dirname, join, relative } from 'node:path';
 import { createServer, type AddressInfo } from 'node:net';
 import { createServer as createHttpServer } from 'node:http';
+import type { ChildProcess } from 'node:child_process';
 import { DEFAULT_MODELS, defaultRespond, startFakeOpenAI } from '../support/fake-openai.js';
 import { FIXTURES, TEST_KEY, makeDocs, parseJsonl, runCli, tempDir, testEnv } from '../support/cli.js';
 
@@ -25,6 +26,17 @@ async function freePort(): Promise<number> {
   const { port } = srv.address() as AddressInfo;
   await new Promise((r) => srv.close(r));
   return port;
+}
+
+/** An onSpawn that does `act` to the CLI's process once `ready()` holds (polled every 10 ms). */
+function once(ready: () => boolean, act: (child: ChildProcess) => void): (child: ChildProcess) => void {
+  return (child) => {
+    const poll = setInterval(() => {
+      if (!ready()) return;
+      clearInterval(poll);
+      act(child);
+    }, 10);
+  };
 }
 
 function allFiles(dir: string): string[] {
@@ -442,15 +454,7 @@ describe('run / summarize end to end', () => {
     const out = join(tempDir(), 'out.jsonl');
     fake.setOptions({ latencyMs: 100 });
     const res = await runCli(['summarize', docs, '-c', '2', '-o', out, '--grace', '5'], {
-      env,
-      onSpawn: (child) => {
-        const poll = setInterval(() => {
-          if (fake.stats.completed >= 6) {
-            clearInterval(poll);
-            child.kill('SIGINT');
-          }
-        }, 10);
-      },
+      env, onSpawn: once(() => fake.stats.completed >= 6, (child) => child.kill('SIGINT')),
     });
     expect(res.code).toBe(130);
     const done = parseJsonl(readFileSync(out, 'utf8'));
@@ -473,15 +477,7 @@ describe('run / summarize end to end', () => {
   it('SIGTERM stops the run like Ctrl-C (exit 130), and its message names SIGTERM, not Ctrl-C', async () => {
     fake.setOptions({ latencyMs: 300 });
     const res = await runCli(['summarize', makeDocs(20), '-c', '2', '--no-cache'], {
-      env: testEnv(fake.baseURL),
-      onSpawn: (child) => {
-        const poll = setInterval(() => {
-          if (fake.stats.requests >= 1) {
-            clearInterval(poll);
-            child.kill('SIGTERM');
-          }
-        }, 10);
-      },
+      env: testEnv(fake.baseURL), onSpawn: once(() => fake.stats.requests >= 1, (child) => child.kill('SIGTERM')),
     });
     expect(res.code).toBe(130);
     expect(res.stderr).toContain('interrupted: finishing in-flight requests (SIGTERM again to exit now)');
@@ -493,18 +489,11 @@ describe('run / summarize end to end', () => {
     fake.setOptions({ latencyMs: 600 });
     const res = await runCli(['summarize', docs, '-c', '8', '-o', join(tempDir(), 'out.jsonl')], {
       env,
-      onSpawn: (child) => {
-        const poll = setInterval(() => {
-          if (fake.stats.completed >= 6) {
-            clearInterval(poll);
-            // Past the ledger's 100 ms write batching, then twice while requests are in flight.
-            setTimeout(() => {
-              child.kill('SIGINT');
-              setTimeout(() => child.kill('SIGINT'), 30);
-            }, 300);
-          }
-        }, 10);
-      },
+      // Past the ledger's 100 ms write batching, then twice while requests are in flight.
+      onSpawn: once(() => fake.stats.completed >= 6, (child) => setTimeout(() => {
+        child.kill('SIGINT');
+        setTimeout(() => child.kill('SIGINT'), 30);
+      }, 300)),
     });
     expect(res.code).toBe(130);
     expect(res.stderr).toContain('interrupted again: exiting now');
